@@ -1,0 +1,70 @@
+package com.invoicepay.common.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/** Settings every service shares; each has a default that works on the local stack. */
+@ConfigMapping(prefix = "platform")
+public interface PlatformConfig {
+
+    /** Name of this service, used as the event {@code source} and the error {@code origin}. */
+    String serviceName();
+
+    /** Sandbox mode: the movable clock and the user simulation exist only here. */
+    @WithDefault("false")
+    boolean sandbox();
+
+    /** Prefix of every Kafka topic name; "test-" in tests so they never touch the running stack's topics. */
+    @WithDefault("")
+    Optional<String> topicPrefix();
+
+    Api api();
+
+    Gateway gateway();
+
+    RateLimit rateLimit();
+
+    interface Api {
+        /** Which error body this service's API speaks: {@code invoice} (snake_case) or {@code reporting}. */
+        @WithDefault("invoice")
+        ErrorStyle errorStyle();
+
+        /** The {@code error_context} of this API's errors, as the original's "Invoices". */
+        @WithDefault("Invoices")
+        String errorContext();
+    }
+
+    enum ErrorStyle { invoice, reporting }
+
+    interface Gateway {
+        /**
+         * How long a positive check of an {@code x-ibm-client-id}/{@code x-ibm-client-secret} pair is
+         * trusted. Values above 60 s are cut to 60 s: a rotated secret must stop working within a minute.
+         */
+        @WithDefault("60s")
+        Duration credentialCacheTtl();
+
+        /** Keycloak's token introspection endpoint, used to check a client id and secret pair. */
+        String introspectionUrl();
+
+        /** Bound on the credential check; Keycloak slower than this is a 503. */
+        @WithDefault("5s")
+        Duration checkTimeout();
+    }
+
+    interface RateLimit {
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Sustained requests per second allowed per client and merchant. */
+        @WithDefault("50")
+        double requestsPerSecond();
+
+        /** Requests allowed in a burst above the sustained rate. */
+        @WithDefault("100")
+        int burst();
+    }
+}

@@ -1,0 +1,117 @@
+package com.invoicepay.common.gateway;
+
+import com.invoicepay.common.config.PlatformConfig;
+import com.invoicepay.common.web.ApiException;
+import com.invoicepay.common.web.ErrorKind;
+import com.invoicepay.common.web.PlatformErrors;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.MultiMap;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.ext.web.client.HttpResponse;
+import io.vertx.mutiny.ext.web.client.WebClient;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+/**
+ * Checks an app's {@code x-ibm-client-id}/{@code x-ibm-client-secret} pair against Keycloak by
+ * introspecting the caller's own access token with those credentials: Keycloak accepts the call
+ * only when the pair is right. A positive answer is cached for at most 60 s under a SHA-256 hash of
+ * id and secret, never the secret itself; negative answers are not cached, so a fixed secret works
+ * at once and a rotated one stops working within the cache period.
+ */
+@ApplicationScoped
+public class ClientCredentialVerifier {
+    private static final Logger LOG = Logger.getLogger(ClientCredentialVerifier.class);
+    private static final Duration MAX_TTL = Duration.ofSeconds(60);
+    private static final int MAX_ENTRIES = 10_000;
+
+    public enum Verdict { ACCEPTED, CREDENTIALS_REJECTED, TOKEN_INACTIVE }
+
+    private final WebClient web;
+    private final String introspectionUrl;
+    private final long ttlNanos;
+    private final Duration timeout;
+    private final LongSupplier nanoTime = System::nanoTime;
+    /** hash(client id, secret) → System.nanoTime() until which the pair is trusted. */
+    private final ConcurrentHashMap<String, Long> trustedUntil = new ConcurrentHashMap<>();
+
+    public ClientCredentialVerifier(Vertx vertx, PlatformConfig config) {
+        this.web = WebClient.create(vertx);
+        this.introspectionUrl = config.gateway().introspectionUrl();
+        Duration ttl = config.gateway().credentialCacheTtl();
+        this.ttlNanos = (ttl.compareTo(MAX_TTL) > 0 ? MAX_TTL : ttl).toNanos();
+        this.timeout = config.gateway().checkTimeout();
+    }
+
+    @PreDestroy
+    void close() {
+        web.close();
+    }
+
+    public Uni<Verdict> verify(String clientId, String clientSecret, String accessToken) {
+        String key = hash(clientId, clientSecret);
+        Long until = trustedUntil.get(key);
+        long now = nanoTime.getAsLong();
+        if (until != null && now - until < 0) {
+            return Uni.createFrom().item(Verdict.ACCEPTED);
+        }
+        return web.postAbs(introspectionUrl)
+                .basicAuthentication(clientId, clientSecret)
+                .timeout(timeout.toMillis())
+                .sendForm(MultiMap.caseInsensitiveMultiMap().add("token", accessToken))
+                .onFailure().transform(e -> {
+                    LOG.warnf("Keycloak introspection unreachable: %s", e.toString());
+                    return new ApiException(503, ErrorKind.ServerError, PlatformErrors.DEPENDENCY_UNAVAILABLE,
+                            "The identity provider is unavailable; retry later.");
+                })
+                .map(response -> judge(response, key));
+    }
+
+    private Verdict judge(HttpResponse<?> response, String key) {
+        int status = response.statusCode();
+        if (status == 401 || status == 403 || status == 400) {
+            return Verdict.CREDENTIALS_REJECTED;
+        }
+        if (status != 200) {
+            LOG.warnf("Keycloak introspection answered HTTP %d", status);
+            throw new ApiException(503, ErrorKind.ServerError, PlatformErrors.DEPENDENCY_UNAVAILABLE,
+                    "The identity provider is unavailable; retry later.");
+        }
+        var body = response.bodyAsJsonObject();
+        // Keycloak answers 200 with an error object when the client authentication failed.
+        if (body == null || body.containsKey("error")) {
+            return Verdict.CREDENTIALS_REJECTED;
+        }
+        remember(key);
+        return body.getBoolean("active", false) ? Verdict.ACCEPTED : Verdict.TOKEN_INACTIVE;
+    }
+
+    private void remember(String key) {
+        long now = nanoTime.getAsLong();
+        if (trustedUntil.size() >= MAX_ENTRIES) {
+            trustedUntil.values().removeIf(until -> now - until >= 0);
+        }
+        trustedUntil.put(key, now + ttlNanos);
+    }
+
+    static String hash(String clientId, String clientSecret) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(clientId.getBytes(StandardCharsets.UTF_8));
+            sha.update((byte) 0);
+            sha.update(clientSecret.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package com.invoicepay.common.web;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Response;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import java.util.stream.Collectors;
+
+/**
+ * Every failure leaves as the API's error body: never a stack trace, never an HTML page, and a
+ * client's mistake is never a 500. Services map their own domain exceptions to {@link ApiException}.
+ */
+public class ErrorMappers {
+    private static final Logger LOG = Logger.getLogger(ErrorMappers.class);
+
+    @Inject
+    ErrorResponses errors;
+
+    @ServerExceptionMapper
+    public Response apiException(ApiException e, ContainerRequestContext request) {
+        return errors.of(e, CorrelationIds.of(request));
+    }
+
+    @ServerExceptionMapper
+    public Response malformedJson(JsonParseException e, ContainerRequestContext request) {
+        var at = e.getLocation();
+        String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+        return input(PlatformErrors.MALFORMED_REQUEST, "The request body is not valid JSON" + where + ".", request);
+    }
+
+    @ServerExceptionMapper
+    public Response mismatchedInput(MismatchedInputException e, ContainerRequestContext request) {
+        return input(PlatformErrors.MALFORMED_REQUEST, describe(e), request);
+    }
+
+    @ServerExceptionMapper
+    public Response invalidValue(ValueInstantiationException e, ContainerRequestContext request) {
+        String reason = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage() : "invalid value";
+        return input(PlatformErrors.MALFORMED_REQUEST, "The request body is not acceptable: " + reason + ".", request);
+    }
+
+    @ServerExceptionMapper
+    public Response otherJson(JsonProcessingException e, ContainerRequestContext request) {
+        return input(PlatformErrors.MALFORMED_REQUEST, "The request body cannot be read as the expected JSON.", request);
+    }
+
+    @ServerExceptionMapper
+    public Response unauthenticated(AuthenticationFailedException e, ContainerRequestContext request) {
+        return unauthorized(request);
+    }
+
+    @ServerExceptionMapper
+    public Response unauthenticated(UnauthorizedException e, ContainerRequestContext request) {
+        return unauthorized(request);
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e, ContainerRequestContext request) {
+        return errors.of(403, ErrorKind.InputError, PlatformErrors.ACCESS_DENIED,
+                "The caller is not allowed to use this operation.", CorrelationIds.of(request));
+    }
+
+    @ServerExceptionMapper
+    public Response webApplication(WebApplicationException e, ContainerRequestContext request) {
+        int status = e.getResponse() == null ? 500 : e.getResponse().getStatus();
+        if (e.getCause() instanceof JsonProcessingException json) {
+            return json instanceof JsonParseException p ? malformedJson(p, request)
+                    : input(PlatformErrors.MALFORMED_REQUEST, json instanceof JsonMappingException m ? describe(m)
+                    : "The request body cannot be read as the expected JSON.", request);
+        }
+        return switch (status) {
+            case 400 -> input(PlatformErrors.MALFORMED_REQUEST, "The request is malformed.", request);
+            case 404 -> errors.of(404, ErrorKind.InputError, PlatformErrors.UNKNOWN_RESOURCE,
+                    "No such resource.", CorrelationIds.of(request));
+            case 405 -> errors.of(405, ErrorKind.InputError, PlatformErrors.METHOD_NOT_ALLOWED,
+                    "This method is not allowed on this resource.", CorrelationIds.of(request));
+            case 406 -> errors.of(406, ErrorKind.InputError, PlatformErrors.NOT_ACCEPTABLE,
+                    "The requested media type cannot be produced.", CorrelationIds.of(request));
+            case 413 -> errors.of(413, ErrorKind.InputError, PlatformErrors.BODY_TOO_LARGE,
+                    "The request body is too large.", CorrelationIds.of(request));
+            case 415 -> errors.of(415, ErrorKind.InputError, PlatformErrors.UNSUPPORTED_MEDIA_TYPE,
+                    "The request body must be application/json.", CorrelationIds.of(request));
+            case 401 -> unauthorized(request);
+            case 403 -> forbidden(new ForbiddenException(), request);
+            default -> status >= 500 ? internal(e, request)
+                    : errors.of(status, ErrorKind.InputError, PlatformErrors.MALFORMED_REQUEST,
+                    "The request cannot be served.", CorrelationIds.of(request));
+        };
+    }
+
+    @ServerExceptionMapper
+    public Response internal(Throwable e, ContainerRequestContext request) {
+        String correlationId = CorrelationIds.of(request);
+        LOG.errorf(e, "Unhandled failure serving %s %s (correlation id %s)",
+                request.getMethod(), request.getUriInfo().getPath(), correlationId);
+        return errors.of(500, ErrorKind.ServerError, PlatformErrors.INTERNAL_ERROR,
+                "An internal error occurred; quote the correlation id when reporting it.", correlationId);
+    }
+
+    private Response unauthorized(ContainerRequestContext request) {
+        return errors.of(401, ErrorKind.InputError, PlatformErrors.TOKEN_MISSING_OR_INVALID,
+                "A valid bearer access token is required.", CorrelationIds.of(request));
+    }
+
+    private Response input(String code, String description, ContainerRequestContext request) {
+        return errors.of(400, ErrorKind.InputError, code, description, CorrelationIds.of(request));
+    }
+
+    /** Names the JSON field that failed, without Java type names. */
+    static String describe(JsonMappingException e) {
+        String path = e.getPath().stream()
+                .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+                .collect(Collectors.joining(".")).replace(".[", "[");
+        return path.isEmpty() ? "The request body has the wrong structure."
+                : "The field '" + path + "' is missing, of the wrong type or has an invalid value.";
+    }
+}

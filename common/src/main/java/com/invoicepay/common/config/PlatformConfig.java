@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.Optional;
 
 /** Settings every service shares; each has a default that works on the local stack. */
-@ConfigMapping(prefix = "platform")
+@ConfigMapping(prefix = "invoicepay")
 public interface PlatformConfig {
 
     /** Name of this service, used as the event {@code source} and the error {@code origin}. */
@@ -18,7 +18,6 @@ public interface PlatformConfig {
     boolean sandbox();
 
     /** Prefix of every Kafka topic name; "test-" in tests so they never touch the running stack's topics. */
-    @WithDefault("")
     Optional<String> topicPrefix();
 
     Api api();

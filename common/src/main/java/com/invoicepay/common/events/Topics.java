@@ -3,7 +3,7 @@ package com.invoicepay.common.events;
 /**
  * The Kafka topics of the platform (DESIGN.md "Events"). Channel names in every service's
  * application.properties equal these names; the topic itself may carry a prefix
- * ({@code platform.topic-prefix}, "test-" in tests) so tests never share a topic with the running stack.
+ * ({@code invoicepay.topic-prefix}, "test-" in tests) so tests never share a topic with the running stack.
  */
 public final class Topics {
     /** Key merchantId. Invoice status changes and consent changes, in order per merchant. */

@@ -2,6 +2,7 @@ package com.invoicepay.common.gateway;
 
 import com.invoicepay.common.config.PlatformConfig;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
@@ -21,13 +22,14 @@ public class RateLimiter {
     private final LongSupplier nanoTime;
     private final ConcurrentHashMap<String, Bucket> buckets = new ConcurrentHashMap<>();
 
+    @Inject
     public RateLimiter(PlatformConfig config) {
         this(config.rateLimit().enabled(), config.rateLimit().requestsPerSecond(), config.rateLimit().burst(), System::nanoTime);
     }
 
     RateLimiter(boolean enabled, double perSecond, int burst, LongSupplier nanoTime) {
         if (perSecond <= 0 || burst < 1) {
-            throw new IllegalArgumentException("platform.rate-limit needs requests-per-second > 0 and burst >= 1");
+            throw new IllegalArgumentException("invoicepay.rate-limit needs requests-per-second > 0 and burst >= 1");
         }
         this.enabled = enabled;
         this.perSecond = perSecond;

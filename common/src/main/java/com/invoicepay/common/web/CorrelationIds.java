@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
 public class CorrelationIds {
     public static final String HEADER = "CorrelationId";
     public static final String MDC_KEY = "correlationId";
-    private static final String PROPERTY = "platform.correlation-id";
+    private static final String PROPERTY = "invoicepay.correlation-id";
     /** Accept caller ids that cannot smuggle anything into logs or headers. */
     private static final Pattern SANE = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
 

@@ -1,0 +1,12 @@
+package com.invoicepay.invoice;
+
+import com.invoicepay.testsupport.PlatformEndpointsContract;
+import io.quarkus.test.junit.QuarkusTest;
+
+@QuarkusTest
+class PlatformEndpointsTest extends PlatformEndpointsContract {
+    @Override
+    protected String documentedPath() {
+        return "/api/v1/merchants/{merchantId}/invoiceissuers";
+    }
+}

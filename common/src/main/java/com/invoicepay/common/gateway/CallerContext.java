@@ -3,6 +3,8 @@ package com.invoicepay.common.gateway;
 import jakarta.enterprise.context.RequestScoped;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -19,6 +21,9 @@ public class CallerContext {
     private String sessionId;
     private Instant issuedAt;
     private String environment;
+    private final long startedAt = System.nanoTime();
+    private UUID invoiceId;
+    private final Map<String, String> observed = new LinkedHashMap<>();
 
     void establish(UUID merchantId, String clientId, ClientVersion clientVersion, String sessionId,
                    Instant issuedAt, String environment) {
@@ -55,6 +60,30 @@ public class CallerContext {
 
     public Instant issuedAt() {
         return issuedAt;
+    }
+
+    /** Names the invoice this call concerns, for its api-activity record. */
+    public void observeInvoice(UUID invoiceId) {
+        this.invoiceId = invoiceId;
+    }
+
+    /** Records a business value the call carried (amount, references), for its api-activity record. */
+    public void observe(String name, String value) {
+        if (value != null) {
+            observed.put(name, value);
+        }
+    }
+
+    UUID invoiceId() {
+        return invoiceId;
+    }
+
+    Map<String, String> observed() {
+        return Map.copyOf(observed);
+    }
+
+    long startedAt() {
+        return startedAt;
     }
 
     /** {@code production} for production clients (gated by certification), else {@code sandbox}. */

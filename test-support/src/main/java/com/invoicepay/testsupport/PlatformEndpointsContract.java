@@ -71,4 +71,14 @@ public abstract class PlatformEndpointsContract {
                 .body(containsString("trace-me-123"))
                 .body(not(containsString("Exception")));
     }
+
+    @Test
+    public void aBodyOverTheLimitIs413WithTheErrorBody() {
+        byte[] body = new byte[10 * 1024 * 1024 + 1];
+        java.util.Arrays.fill(body, (byte) ' ');
+        given().contentType(ContentType.JSON).body(body).when().put("/sandbox/clock").then()
+                .statusCode(413)
+                .contentType(containsString("application/json"))
+                .body(containsString("90048"));
+    }
 }

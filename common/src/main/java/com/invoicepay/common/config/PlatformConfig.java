@@ -26,6 +26,25 @@ public interface PlatformConfig {
 
     RateLimit rateLimit();
 
+    Outbox outbox();
+
+    interface Outbox {
+        /** Only services that publish have the outbox_event table and turn the relay on. */
+        @WithDefault("false")
+        boolean enabled();
+
+        @WithDefault("500")
+        int batchSize();
+
+        /** A pass also runs at once when an event is added; this is the fallback tick. */
+        @WithDefault("1000")
+        long pollIntervalMs();
+
+        /** Crash-test hook: none, halt-before-publish or halt-after-publish. Never set in production. */
+        @WithDefault("none")
+        String fault();
+    }
+
     interface Api {
         /** Which error body this service's API speaks: {@code invoice} (snake_case) or {@code reporting}. */
         @WithDefault("invoice")

@@ -3,7 +3,6 @@ package com.invoicepay.common.gateway;
 import com.invoicepay.common.config.PlatformConfig;
 import com.invoicepay.common.events.ApiCall;
 import com.invoicepay.common.events.EventEnvelope;
-import com.invoicepay.common.events.EventOrigin;
 import com.invoicepay.common.events.Topics;
 import com.invoicepay.common.web.CorrelationIds;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -49,14 +48,11 @@ public class ApiActivityRecorder {
             return; // refused before the gateway knew the client: nothing to attribute
         }
         try {
-            ClientVersion version = caller.clientVersion().orElse(null);
             var call = new ApiCall(request.getMethod(), routeOf(resource), response.getStatus(), caller.sessionId(),
                     caller.issuedAt(), caller.invoiceId(), caller.observed(),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - caller.startedAt()));
             var envelope = EventEnvelope.of(ApiCall.TYPE, ApiCall.SCHEMA_VERSION, clock.instant(), config.serviceName(),
-                    caller.merchantId(), new EventOrigin(CorrelationIds.of(request), caller.clientId(),
-                            version == null ? null : version.systemName(), version == null ? null : version.version()),
-                    call);
+                    caller.merchantId(), caller.eventOrigin(CorrelationIds.of(request)), call);
             emitter.sendMessageAndForget(Message.of(envelope).addMetadata(
                     OutgoingKafkaRecordMetadata.<String>builder().withKey(caller.clientId()).build()));
         } catch (RuntimeException e) { // e.g. the emitter's buffer is full while the broker is away

@@ -1,5 +1,6 @@
 package com.invoicepay.common.gateway;
 
+import com.invoicepay.common.events.EventOrigin;
 import jakarta.enterprise.context.RequestScoped;
 
 import java.time.Instant;
@@ -60,6 +61,12 @@ public class CallerContext {
 
     public Instant issuedAt() {
         return issuedAt;
+    }
+
+    /** Who caused the events this call leads to: correlation id, client and its version. */
+    public EventOrigin eventOrigin(String correlationId) {
+        return new EventOrigin(correlationId, clientId, clientVersion == null ? null : clientVersion.systemName(),
+                clientVersion == null ? null : clientVersion.version());
     }
 
     /** Names the invoice this call concerns, for its api-activity record. */

@@ -67,7 +67,7 @@ public class SandboxClockResource {
 
     private void requireSandbox() {
         if (!sandbox) {
-            throw new ApiException(404, ErrorKind.InputError, PlatformErrors.UNKNOWN_RESOURCE, "No such resource.");
+            throw ApiException.unknownResource();
         }
     }
 }

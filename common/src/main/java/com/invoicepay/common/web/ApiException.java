@@ -24,6 +24,11 @@ public class ApiException extends RuntimeException {
         this.headers = Map.copyOf(headers);
     }
 
+    /** The answer for a path that does not exist here, e.g. a sandbox-only path outside sandbox mode. */
+    public static ApiException unknownResource() {
+        return new ApiException(404, ErrorKind.InputError, PlatformErrors.UNKNOWN_RESOURCE, "No such resource.");
+    }
+
     public int status() {
         return status;
     }

@@ -70,6 +70,19 @@ class EventEnvelopeJsonTest {
                 () -> deserializer.deserialize("invoice-events", "not json".getBytes(StandardCharsets.UTF_8)));
     }
 
+    record Money(java.math.BigDecimal amount) {
+    }
+
+    @Test
+    void moneyKeepsItsScaleOnTheWire() {
+        EventEnvelope e = EventEnvelope.of("InvoicePaid", 1, Instant.EPOCH, "invoice-service", null, EventOrigin.NONE,
+                new Money(new java.math.BigDecimal("360.00")));
+        String json = new String(serializer.serialize("t", e), StandardCharsets.UTF_8);
+        assertTrue(json.contains("\"amount\":360.00"), json);
+        assertEquals(new java.math.BigDecimal("360.00"), deserializer.deserialize("t", json.getBytes(StandardCharsets.UTF_8))
+                .payloadAs(Money.class).amount());
+    }
+
     @Test
     void schemaVersionStartsAtOne() {
         assertThrows(IllegalArgumentException.class, () -> new EventEnvelope(UUID.randomUUID(), "T", 0, Instant.EPOCH,

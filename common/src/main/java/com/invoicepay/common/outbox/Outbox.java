@@ -1,0 +1,46 @@
+package com.invoicepay.common.outbox;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.invoicepay.common.config.PlatformConfig;
+import com.invoicepay.common.events.EventEnvelope;
+import com.invoicepay.common.events.EventJson;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.hibernate.reactive.mutiny.Mutiny;
+
+/**
+ * Writes an event into the service's {@code outbox_event} table inside the caller's transaction,
+ * so the state change and its announcement commit together or not at all. {@link OutboxRelay}
+ * publishes it afterwards. Every service that publishes has the table (its own migration).
+ */
+@ApplicationScoped
+public class Outbox {
+    private final PlatformConfig config;
+    private final OutboxRelay relay;
+
+    public Outbox(PlatformConfig config, OutboxRelay relay) {
+        this.config = config;
+        this.relay = relay;
+    }
+
+    /** Adds {@code event} for {@code topic} (unprefixed name from Topics) with record key {@code key}. */
+    public Uni<Void> add(Mutiny.Session session, String topic, String key, EventEnvelope event) {
+        String json;
+        try {
+            json = EventJson.MAPPER.writeValueAsString(event);
+        } catch (JsonProcessingException e) {
+            return Uni.createFrom().failure(new IllegalArgumentException("event cannot be serialized", e));
+        }
+        // bound as text first: the client would send a String bound to jsonb as a JSON string literal
+        return session.createNativeQuery("""
+                        insert into outbox_event (event_id, topic, record_key, envelope, created_at)
+                        values (:id, :topic, :key, cast(cast(:envelope as text) as jsonb), now())""")
+                .setParameter("id", event.eventId())
+                .setParameter("topic", config.topicPrefix().orElse("") + topic)
+                .setParameter("key", key)
+                .setParameter("envelope", json)
+                .executeUpdate()
+                .invoke(relay::nudge)
+                .replaceWithVoid();
+    }
+}

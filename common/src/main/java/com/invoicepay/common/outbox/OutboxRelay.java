@@ -1,0 +1,188 @@
+package com.invoicepay.common.outbox;
+
+import com.invoicepay.common.config.PlatformConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.jboss.logging.Logger;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Publishes committed outbox rows to Kafka and marks them sent only after the broker acknowledged
+ * them (idempotent producer, {@code acks=all}): an event may go out twice, never zero times.
+ * <p>
+ * One relay at a time per database: each pass takes a transaction-scoped advisory lock, so with two
+ * replicas one waits, and events leave in commit order ({@code seq}), which keeps each merchant's
+ * partition in order. A pass runs when an event is added ({@link #nudge()}) and every
+ * {@code invoicepay.outbox.poll-interval-ms} otherwise; a broker outage just leaves rows for later.
+ * <p>
+ * Off unless {@code invoicepay.outbox.enabled=true}: only services that publish have the table.
+ * <p>
+ * Fault hook for the crash tests ({@code invoicepay.outbox.fault}): {@code halt-before-publish}
+ * kills the JVM after the state change committed and before anything was sent;
+ * {@code halt-after-publish} kills it after the broker's acknowledgement and before marking sent.
+ */
+@ApplicationScoped
+public class OutboxRelay {
+    private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+    private static final long ADVISORY_LOCK = 0x0_7_0_0_7_B_0_0L; // "outbox"
+
+    @Inject
+    Pool pool;
+    @Inject
+    Vertx vertx;
+    @Inject
+    MeterRegistry metrics;
+    @Inject
+    @Identifier("default-kafka-broker")
+    Map<String, Object> kafkaConfig;
+    @Inject
+    PlatformConfig config;
+
+    private boolean enabled;
+    private int batchSize;
+    private String fault;
+
+    private KafkaProducer<String, byte[]> producer;
+    private final AtomicBoolean running = new AtomicBoolean();
+    private final AtomicBoolean again = new AtomicBoolean();
+    private volatile boolean stopped;
+    private long timerId = -1;
+
+    void start(@Observes StartupEvent startup) {
+        enabled = config.outbox().enabled();
+        batchSize = config.outbox().batchSize();
+        fault = config.outbox().fault();
+        if (!enabled) {
+            return;
+        }
+        Map<String, Object> producerConfig = new HashMap<>();
+        producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaConfig.getOrDefault("bootstrap.servers", "127.0.0.1:9092"));
+        producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
+        producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        producerConfig.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5); // ordered with idempotence
+        producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 2);
+        producerConfig.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
+        producerConfig.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15_000);
+        producerConfig.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+        producerConfig.put(ProducerConfig.CLIENT_ID_CONFIG, "outbox-relay");
+        producer = new KafkaProducer<>(producerConfig, new StringSerializer(), (topic, data) -> data);
+        timerId = vertx.setPeriodic(config.outbox().pollIntervalMs(), id -> nudge());
+        nudge();
+    }
+
+    void stop(@Observes ShutdownEvent shutdown) {
+        stopped = true;
+        if (timerId >= 0) {
+            vertx.cancelTimer(timerId);
+        }
+        if (producer != null) {
+            producer.close(java.time.Duration.ofSeconds(5));
+        }
+    }
+
+    /** Asks for a pass soon; passes never overlap, a nudge during a pass causes one more. */
+    public void nudge() {
+        if (!enabled || stopped || producer == null) {
+            return;
+        }
+        again.set(true);
+        if (running.compareAndSet(false, true)) {
+            again.set(false);
+            pass().subscribe().with(published -> finish(published), failure -> {
+                LOG.warnf("outbox relay pass failed, retrying on the next tick: %s", failure.toString());
+                metrics.counter("outbox_relay_failures").increment();
+                finish(0);
+            });
+        }
+    }
+
+    private void finish(int published) {
+        running.set(false);
+        if (published == batchSize || again.getAndSet(false)) {
+            nudge(); // more may be waiting
+        }
+    }
+
+    private Uni<Integer> pass() {
+        return pool.withTransaction(connection -> connection
+                .preparedQuery("select pg_try_advisory_xact_lock($1) as locked").execute(Tuple.of(ADVISORY_LOCK))
+                .chain(lock -> lock.iterator().next().getBoolean("locked") ? publishBatch(connection)
+                        : Uni.createFrom().item(0)));
+    }
+
+    private Uni<Integer> publishBatch(SqlConnection connection) {
+        return connection.preparedQuery("""
+                        select event_id, topic, record_key, envelope::text as envelope from outbox_event
+                        where sent_at is null order by seq limit $1""")
+                .execute(Tuple.of(batchSize))
+                // send() may block while the broker is away: never on the event loop
+                .emitOn(Infrastructure.getDefaultWorkerPool())
+                .chain(rows -> {
+                    List<UUID> ids = new ArrayList<>();
+                    List<CompletableFuture<?>> acks = new ArrayList<>();
+                    if ("halt-before-publish".equals(fault) && rows.size() > 0) {
+                        halt("before publishing");
+                    }
+                    for (Row row : rows) {
+                        ids.add(row.getUUID("event_id"));
+                        acks.add(send(row.getString("topic"), row.getString("record_key"), row.getString("envelope")));
+                    }
+                    if (ids.isEmpty()) {
+                        return Uni.createFrom().item(0);
+                    }
+                    producer.flush();
+                    return Uni.createFrom().completionStage(
+                                    CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)))
+                            .invoke(() -> {
+                                if ("halt-after-publish".equals(fault)) {
+                                    halt("after the broker acknowledged and before marking sent");
+                                }
+                            })
+                            .chain(() -> connection.preparedQuery("update outbox_event set sent_at = now() where event_id = any($1)")
+                                    .execute(Tuple.of(ids.toArray(UUID[]::new))))
+                            .invoke(() -> metrics.counter("outbox_published").increment(ids.size()))
+                            .replaceWith(ids.size());
+                });
+    }
+
+    private CompletableFuture<Void> send(String topic, String key, String envelope) {
+        CompletableFuture<Void> ack = new CompletableFuture<>();
+        producer.send(new ProducerRecord<>(topic, key, envelope.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                (metadata, error) -> {
+                    if (error != null) {
+                        ack.completeExceptionally(error);
+                    } else {
+                        ack.complete(null);
+                    }
+                });
+        return ack;
+    }
+
+    private static void halt(String when) {
+        LOG.errorf("FAULT HOOK: halting the JVM %s (invoicepay.outbox.fault)", when);
+        Runtime.getRuntime().halt(137);
+    }
+}

@@ -7,6 +7,7 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+import java.time.ZoneId;
 import java.util.List;
 import java.util.UUID;
 
@@ -31,6 +32,31 @@ public class InvoiceIssuer extends PanacheEntityBase {
 
     @Column(name = "zip_code")
     public String zipCode;
+
+    /** DK or FI: decides the currency, the amount limit and which day "today" is. */
+    public String country;
+
+    /** DKK for DK, EUR for FI. */
+    public String currency;
+
+    /** Instant or Daily (report-service transfers accordingly). */
+    @Column(name = "transfer_method")
+    public String transferMethod;
+
+    /** Set once the account validation of the portal passed; invoices need it (10203). */
+    public boolean enabled;
+
+    @Column(name = "logo_url")
+    public String logoUrl;
+
+    /** The time zone of the issuer's country, with daylight saving: "today" and "day" are there. */
+    public ZoneId zone() {
+        return "FI".equals(country) ? ZoneId.of("Europe/Helsinki") : ZoneId.of("Europe/Copenhagen");
+    }
+
+    public static Uni<InvoiceIssuer> ofMerchant(UUID merchantId, UUID issuerId) {
+        return find("id = ?1 and merchantId = ?2", issuerId, merchantId).firstResult();
+    }
 
     public static Uni<List<InvoiceIssuer>> ofMerchant(UUID merchantId) {
         return list("merchantId = ?1 order by name", merchantId);

@@ -1,0 +1,333 @@
+package com.invoicepay.invoice.service;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.invoicepay.common.config.PlatformConfig;
+import com.invoicepay.common.events.EventEnvelope;
+import com.invoicepay.common.events.EventJson;
+import com.invoicepay.common.events.EventOrigin;
+import com.invoicepay.common.events.InvoiceStatusChanged;
+import com.invoicepay.common.events.Topics;
+import com.invoicepay.common.outbox.Outbox;
+import com.invoicepay.invoice.persistence.ConsumerCard;
+import com.invoicepay.invoice.persistence.Invoice;
+import com.invoicepay.invoice.persistence.InvoiceIssuer;
+import com.invoicepay.invoice.persistence.SandboxConsumer;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.hibernate.exception.ConstraintViolationException;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.HexFormat;
+import java.util.Set;
+import java.util.UUID;
+
+import static com.invoicepay.invoice.service.InvoiceErrors.*;
+
+/**
+ * The invoice's life: creation, the payer's accept or reject, the scheduled payment, expiry and
+ * cancel. Every status change and its event (DESIGN.md "Events") commit in one transaction
+ * through the outbox. Callers run these inside {@code Panache.withTransaction}.
+ */
+@ApplicationScoped
+public class InvoiceService {
+    public static final String CREATED = "Created", INVALID = "Invalid", ACCEPTED = "Accepted", PAID = "Paid",
+            REJECTED = "Rejected", EXPIRED = "Expired", CANCELED = "Canceled";
+    /** Statuses after which nothing changes (DESIGN.md). */
+    public static final Set<String> FINAL = Set.of(PAID, REJECTED, EXPIRED, CANCELED);
+    /** A consumer receives at most this many invoices per merchant per day (10314). */
+    public static final int DAILY_LIMIT = 10;
+    /** Unpaid invoices expire this many days after their due date. */
+    public static final int EXPIRY_DAYS_AFTER_DUE = 30;
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Clock clock;
+    private final Outbox outbox;
+    private final PlatformConfig config;
+
+    public InvoiceService(Clock clock, Outbox outbox, PlatformConfig config) {
+        this.clock = clock;
+        this.outbox = outbox;
+        this.config = config;
+    }
+
+    /** Today in the issuer's country: Europe/Copenhagen or Europe/Helsinki, with daylight saving. */
+    public LocalDate today(InvoiceIssuer issuer) {
+        return LocalDate.ofInstant(clock.instant(), issuer.zone());
+    }
+
+    /** Creates one InvoiceDirect or InvoiceLink: every rule checked first, nothing stored on a refusal. */
+    public Uni<Invoice> create(UUID merchantId, InvoiceInput in, String kind, EventOrigin origin) {
+        UUID issuerId = in == null ? null : in.invoiceIssuer();
+        return (issuerId == null ? Uni.createFrom().<InvoiceIssuer>nullItem() : InvoiceIssuer.ofMerchant(merchantId, issuerId))
+                .chain(issuer -> {
+                    InvoiceRules.Checked checked = InvoiceRules.check(in, issuer, issuer == null ? null : today(issuer), "Link".equals(kind));
+                    String hash = requestHash(merchantId, kind, in);
+                    return checkConsumer(merchantId, checked.consumerPhone(), today(issuer), "Link".equals(kind))
+                            .chain(() -> Invoice.count("merchantId = ?1 and requestHash = ?2", merchantId, hash))
+                            .chain(existing -> {
+                                if (existing > 0) {
+                                    throw conflict(INVOICE_ALREADY_EXISTS, "Invoice already exists");
+                                }
+                                Invoice invoice = newInvoice(merchantId, issuer, in, checked, kind, hash);
+                                return invoice.<Invoice>persist()
+                                        .chain(() -> announce(invoice, origin))
+                                        .replaceWith(invoice);
+                            });
+                })
+                .onFailure(ConstraintViolationException.class)
+                .transform(e -> conflict(INVOICE_ALREADY_EXISTS, "Invoice already exists"));
+    }
+
+    /** 10101, 10102 and 10314: the consumer exists, can receive, and has room today. */
+    private Uni<Void> checkConsumer(UUID merchantId, String phone, LocalDate today, boolean link) {
+        if (phone == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return SandboxConsumer.byPhone(phone).chain(consumer -> {
+            if (consumer == null) {
+                throw input(CONSUMER_NOT_FOUND, "No consumer has the phone number " + mask(phone) + ".");
+            }
+            if (!consumer.available) {
+                throw input(CONSUMER_NOT_AVAILABLE, "The consumer " + mask(phone) + " cannot receive invoices.");
+            }
+            return Invoice.count("merchantId = ?1 and consumerPhone = ?2 and createdOn = ?3", merchantId, phone, today)
+                    .invoke(count -> {
+                        if (count >= DAILY_LIMIT) {
+                            throw input(DAILY_LIMIT_REACHED, "The consumer has received the daily limit of "
+                                    + DAILY_LIMIT + " invoices from this merchant today.");
+                        }
+                    }).replaceWithVoid();
+        });
+    }
+
+    private Invoice newInvoice(UUID merchantId, InvoiceIssuer issuer, InvoiceInput in, InvoiceRules.Checked checked,
+                               String kind, String hash) {
+        Instant now = clock.instant();
+        Invoice invoice = new Invoice();
+        invoice.id = UUID.randomUUID();
+        invoice.merchantId = merchantId;
+        invoice.issuerId = issuer.id;
+        invoice.kind = kind;
+        invoice.status = CREATED;
+        invoice.sequence = 0;
+        invoice.statusDate = now;
+        invoice.consumerPhone = checked.consumerPhone();
+        invoice.consumerName = in.consumerName();
+        invoice.totalAmount = in.totalAmount().setScale(2);
+        invoice.totalVatAmount = in.totalVatAmount() == null ? null : in.totalVatAmount().setScale(2);
+        invoice.currency = issuer.currency;
+        invoice.invoiceNumber = in.invoiceNumber();
+        invoice.paymentReference = in.paymentReference() == null || in.paymentReference().isBlank() ? null : in.paymentReference();
+        invoice.issueDate = checked.issueDate();
+        invoice.dueDate = checked.dueDate();
+        invoice.orderDate = checked.orderDate();
+        invoice.deliveryDate = checked.deliveryDate();
+        invoice.comment = in.comment();
+        invoice.merchantContactName = in.merchantContactName();
+        invoice.merchantOrderNumber = in.merchantOrderNumber();
+        invoice.buyerOrderNumber = in.buyerOrderNumber();
+        invoice.invoiceUrl = in.invoiceUrl();
+        invoice.redirectUrl = in.redirectUrl();
+        invoice.consumerAddressLines = json(in.consumerAddressLines());
+        invoice.deliveryAddressLines = json(in.deliveryAddressLines());
+        invoice.articles = json(in.invoiceArticles());
+        invoice.requestHash = hash;
+        invoice.createdAt = now;
+        invoice.createdOn = LocalDate.ofInstant(now, issuer.zone());
+        if ("Link".equals(kind)) {
+            byte[] token = new byte[32];
+            RANDOM.nextBytes(token);
+            invoice.linkToken = HexFormat.of().formatHex(token);
+        }
+        return invoice;
+    }
+
+    /** Cancel: allowed unless Paid, Rejected or Expired (409); Canceled again changes nothing. */
+    public Uni<Void> cancel(UUID merchantId, UUID invoiceId, EventOrigin origin) {
+        return lockOwned(merchantId, invoiceId).chain(invoice -> {
+            if (CANCELED.equals(invoice.status)) {
+                return Uni.createFrom().voidItem(); // idempotent: no change, no event
+            }
+            if (FINAL.contains(invoice.status)) {
+                throw conflict(STATE_CONFLICT, "The invoice is " + invoice.status + " and can no longer be canceled.");
+            }
+            return transition(invoice, CANCELED, origin);
+        });
+    }
+
+    /** The payer accepts: Accepted with the payment date; paid at once when that date is today. */
+    public Uni<Invoice> accept(UUID payerId, UUID invoiceId, LocalDate paymentDate, UUID cardId, EventOrigin origin) {
+        return lockForPayer(payerId, invoiceId).chain(invoice -> InvoiceIssuer.<InvoiceIssuer>findById(invoice.issuerId)
+                .chain(issuer -> {
+                    if (!CREATED.equals(invoice.status)) {
+                        throw conflict(STATE_CONFLICT, "The invoice is " + invoice.status + " and cannot be accepted.");
+                    }
+                    LocalDate today = today(issuer);
+                    LocalDate date = paymentDate == null ? today : paymentDate;
+                    LocalDate last = invoice.dueDate.plusDays(EXPIRY_DAYS_AFTER_DUE);
+                    if (date.isBefore(today) || date.isAfter(last)) {
+                        throw input(PAYMENT_DATE_INVALID, "PaymentDate must be between today (" + today + ") and " + last + ".");
+                    }
+                    return cardOf(payerId, cardId).chain(card -> {
+                        invoice.paymentDate = date;
+                        invoice.cardId = card.id;
+                        return transition(invoice, ACCEPTED, origin)
+                                .chain(() -> date.equals(today) ? pay(invoice, card, today, origin) : Uni.createFrom().voidItem())
+                                .replaceWith(invoice);
+                    });
+                }));
+    }
+
+    public Uni<Invoice> reject(UUID payerId, UUID invoiceId, EventOrigin origin) {
+        return lockForPayer(payerId, invoiceId).chain(invoice -> {
+            if (!CREATED.equals(invoice.status) && !ACCEPTED.equals(invoice.status)) {
+                throw conflict(STATE_CONFLICT, "The invoice is " + invoice.status + " and cannot be rejected.");
+            }
+            return transition(invoice, REJECTED, origin).replaceWith(invoice);
+        });
+    }
+
+    /** Runs a due payment on {@code today}: Paid, or Expired when the card fails (DESIGN.md). */
+    Uni<Void> pay(Invoice invoice, ConsumerCard card, LocalDate today, EventOrigin origin) {
+        if (card == null || card.alwaysFails) {
+            return transition(invoice, EXPIRED, origin);
+        }
+        invoice.paymentTransactionId = transactionId();
+        invoice.paymentDate = today;
+        return transition(invoice, PAID, origin);
+    }
+
+    /** The scheduled payments due today or earlier, at most {@code limit}; locked so two replicas split them. */
+    public Uni<Integer> runDuePayments(int limit) {
+        return Panache.getSession().chain(session -> session.createNativeQuery("""
+                        select * from invoice where status = 'Accepted' and payment_date <= :horizon
+                        order by payment_date limit :limit for update skip locked""", Invoice.class)
+                .setParameter("horizon", LocalDate.ofInstant(clock.instant(), java.time.ZoneOffset.UTC).plusDays(1))
+                .setParameter("limit", limit)
+                .getResultList())
+                .chain(due -> {
+                    Uni<Integer> done = Uni.createFrom().item(0);
+                    for (Invoice invoice : due) {
+                        done = done.chain(n -> InvoiceIssuer.<InvoiceIssuer>findById(invoice.issuerId).chain(issuer -> {
+                            LocalDate today = today(issuer);
+                            if (invoice.paymentDate.isAfter(today)) {
+                                return Uni.createFrom().item(n); // not yet today in the issuer's zone
+                            }
+                            return ConsumerCard.<ConsumerCard>findById(invoice.cardId)
+                                    .chain(card -> pay(invoice, card, today, EventOrigin.NONE)).replaceWith(n + 1);
+                        }));
+                    }
+                    return done;
+                });
+    }
+
+    /** Created invoices not paid by DueDate + 30 days expire; locked so two replicas split them. */
+    public Uni<Integer> expireUnpaid(int limit) {
+        return Panache.getSession().chain(session -> session.createNativeQuery("""
+                        select * from invoice where status = 'Created' and due_date < :horizon
+                        order by due_date limit :limit for update skip locked""", Invoice.class)
+                .setParameter("horizon", LocalDate.ofInstant(clock.instant(), java.time.ZoneOffset.UTC).minusDays(EXPIRY_DAYS_AFTER_DUE - 1))
+                .setParameter("limit", limit)
+                .getResultList())
+                .chain(candidates -> {
+                    Uni<Integer> done = Uni.createFrom().item(0);
+                    for (Invoice invoice : candidates) {
+                        done = done.chain(n -> InvoiceIssuer.<InvoiceIssuer>findById(invoice.issuerId).chain(issuer ->
+                                today(issuer).isAfter(invoice.dueDate.plusDays(EXPIRY_DAYS_AFTER_DUE))
+                                        ? transition(invoice, EXPIRED, EventOrigin.NONE).replaceWith(n + 1)
+                                        : Uni.createFrom().item(n)));
+                    }
+                    return done;
+                });
+    }
+
+    /** The merchant's invoice, or 404 (another merchant's invoice is just as unknown). */
+    public Uni<Invoice> owned(UUID merchantId, UUID invoiceId) {
+        return Invoice.<Invoice>find("id = ?1 and merchantId = ?2", invoiceId, merchantId).firstResult()
+                .onItem().ifNull().failWith(() -> notFound("Invoice " + invoiceId + " was not found."));
+    }
+
+    private Uni<Invoice> lockOwned(UUID merchantId, UUID invoiceId) {
+        return Invoice.<Invoice>find("id = ?1 and merchantId = ?2", invoiceId, merchantId)
+                .withLock(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE).firstResult()
+                .onItem().ifNull().failWith(() -> notFound("Invoice " + invoiceId + " was not found."));
+    }
+
+    /** A payer sees only invoices sent to their phone number (and links, which any payer may open). */
+    private Uni<Invoice> lockForPayer(UUID payerId, UUID invoiceId) {
+        return SandboxConsumer.<SandboxConsumer>findById(payerId)
+                .onItem().ifNull().failWith(() -> input(AUTHENTICATED_USER_INVALID, "AuthenticatedUser is not a known payer."))
+                .chain(payer -> Invoice.<Invoice>find("id", invoiceId)
+                        .withLock(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE).firstResult()
+                        .onItem().ifNull().failWith(() -> notFound("Invoice " + invoiceId + " was not found."))
+                        .invoke(invoice -> {
+                            if (invoice.consumerPhone != null && !invoice.consumerPhone.equals(payer.phoneNumber)) {
+                                throw notFound("Invoice " + invoiceId + " was not found.");
+                            }
+                        }));
+    }
+
+    private Uni<ConsumerCard> cardOf(UUID payerId, UUID cardId) {
+        Uni<ConsumerCard> card = cardId == null
+                ? ConsumerCard.<ConsumerCard>find("consumerId = ?1 and alwaysFails = false", payerId).firstResult()
+                : ConsumerCard.<ConsumerCard>find("id = ?1 and consumerId = ?2", cardId, payerId).firstResult();
+        return card.onItem().ifNull().failWith(() -> input(CARD_NOT_USABLE, "ConsumerCard is not a card of this payer."));
+    }
+
+    /** Moves an invoice to {@code status} and writes the event that announces it. */
+    private Uni<Void> transition(Invoice invoice, String status, EventOrigin origin) {
+        invoice.status = status;
+        invoice.sequence += 1;
+        invoice.statusDate = clock.instant();
+        return announce(invoice, origin);
+    }
+
+    private Uni<Void> announce(Invoice invoice, EventOrigin origin) {
+        var payload = new InvoiceStatusChanged(invoice.id, invoice.issuerId, invoice.status, invoice.statusDate,
+                invoice.sequence, invoice.kind, invoice.totalAmount, invoice.currency, invoice.invoiceNumber,
+                invoice.paymentReference, ACCEPTED.equals(invoice.status) || PAID.equals(invoice.status) ? invoice.paymentDate : null,
+                invoice.paymentTransactionId, invoice.errorCode, invoice.errorMessage, null, invoice.batchId);
+        var event = EventEnvelope.of(InvoiceStatusChanged.typeOf(invoice.status), InvoiceStatusChanged.SCHEMA_VERSION,
+                invoice.statusDate, config.serviceName(), invoice.merchantId, origin, payload);
+        return Panache.getSession().chain(session -> outbox.add(session, Topics.INVOICE_EVENTS, invoice.merchantId.toString(), event));
+    }
+
+    static String requestHash(UUID merchantId, String kind, InvoiceInput in) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update((merchantId + "|" + kind + "|").getBytes(StandardCharsets.UTF_8));
+            sha.update(EventJson.MAPPER.writeValueAsBytes(in));
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException | JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String json(Object value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return EventJson.MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String transactionId() {
+        return String.format("%020d", Math.abs(RANDOM.nextLong()) % 100_000_000_000_000_000L);
+    }
+
+    /** Phone numbers never appear whole in messages or logs. */
+    static String mask(String phone) {
+        return phone.length() <= 4 ? "****" : phone.substring(0, phone.length() - 4).replaceAll("\\d", "*") + phone.substring(phone.length() - 4);
+    }
+}

@@ -47,7 +47,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 @ApplicationScoped
 public class OutboxRelay {
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
-    private static final long ADVISORY_LOCK = 0x0_7_0_0_7_B_0_0L; // "outbox"
+    /** Key of the advisory lock that lets one relay at a time publish from this database. */
+    private static final long ADVISORY_LOCK = 0x6F7574626F78L; // the bytes of "outbox"
 
     @Inject
     Pool pool;

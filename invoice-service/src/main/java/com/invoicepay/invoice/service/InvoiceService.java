@@ -207,43 +207,41 @@ public class InvoiceService {
 
     /** The scheduled payments due today or earlier, at most {@code limit}; locked so two replicas split them. */
     public Uni<Integer> runDuePayments(int limit) {
-        return Panache.getSession().chain(session -> session.createNativeQuery("""
-                        select * from invoice where status = 'Accepted' and payment_date <= :horizon
-                        order by payment_date limit :limit for update skip locked""", Invoice.class)
-                .setParameter("horizon", LocalDate.ofInstant(clock.instant(), java.time.ZoneOffset.UTC).plusDays(1))
-                .setParameter("limit", limit)
-                .getResultList())
-                .chain(due -> {
-                    Uni<Integer> done = Uni.createFrom().item(0);
-                    for (Invoice invoice : due) {
-                        done = done.chain(n -> InvoiceIssuer.<InvoiceIssuer>findById(invoice.issuerId).chain(issuer -> {
-                            LocalDate today = today(issuer);
-                            if (invoice.paymentDate.isAfter(today)) {
-                                return Uni.createFrom().item(n); // not yet today in the issuer's zone
-                            }
-                            return ConsumerCard.<ConsumerCard>findById(invoice.cardId)
-                                    .chain(card -> pay(invoice, card, today, EventOrigin.NONE)).replaceWith(n + 1);
-                        }));
-                    }
-                    return done;
-                });
+        LocalDate horizon = LocalDate.ofInstant(clock.instant(), java.time.ZoneOffset.UTC).plusDays(1);
+        return forEachLocked("status = 'Accepted' and payment_date <= :horizon order by payment_date", horizon, limit,
+                (invoice, today) -> invoice.paymentDate.isAfter(today)
+                        ? Uni.createFrom().item(false) // not yet today in the issuer's zone
+                        : ConsumerCard.<ConsumerCard>findById(invoice.cardId)
+                                .chain(card -> pay(invoice, card, today, EventOrigin.NONE)).replaceWith(true));
     }
 
     /** Created invoices not paid by DueDate + 30 days expire; locked so two replicas split them. */
     public Uni<Integer> expireUnpaid(int limit) {
-        return Panache.getSession().chain(session -> session.createNativeQuery("""
-                        select * from invoice where status = 'Created' and due_date < :horizon
-                        order by due_date limit :limit for update skip locked""", Invoice.class)
-                .setParameter("horizon", LocalDate.ofInstant(clock.instant(), java.time.ZoneOffset.UTC).minusDays(EXPIRY_DAYS_AFTER_DUE - 1))
-                .setParameter("limit", limit)
-                .getResultList())
-                .chain(candidates -> {
+        LocalDate horizon = LocalDate.ofInstant(clock.instant(), java.time.ZoneOffset.UTC).minusDays(EXPIRY_DAYS_AFTER_DUE - 1);
+        return forEachLocked("status = 'Created' and due_date < :horizon order by due_date", horizon, limit,
+                (invoice, today) -> today.isAfter(invoice.dueDate.plusDays(EXPIRY_DAYS_AFTER_DUE))
+                        ? transition(invoice, EXPIRED, EventOrigin.NONE).replaceWith(true)
+                        : Uni.createFrom().item(false));
+    }
+
+    /**
+     * Locks up to {@code limit} invoices matching {@code where} ({@code FOR UPDATE SKIP LOCKED}; the
+     * horizon is a UTC day wide enough for every zone) and applies {@code step} to each with its
+     * issuer's "today", one after the other; counts the invoices it changed.
+     */
+    private Uni<Integer> forEachLocked(String where, LocalDate horizon, int limit,
+                                       java.util.function.BiFunction<Invoice, LocalDate, Uni<Boolean>> step) {
+        return Panache.getSession().chain(session -> session.createNativeQuery(
+                                "select * from invoice where " + where + " limit :limit for update skip locked", Invoice.class)
+                        .setParameter("horizon", horizon)
+                        .setParameter("limit", limit)
+                        .getResultList())
+                .chain(invoices -> {
                     Uni<Integer> done = Uni.createFrom().item(0);
-                    for (Invoice invoice : candidates) {
-                        done = done.chain(n -> InvoiceIssuer.<InvoiceIssuer>findById(invoice.issuerId).chain(issuer ->
-                                today(issuer).isAfter(invoice.dueDate.plusDays(EXPIRY_DAYS_AFTER_DUE))
-                                        ? transition(invoice, EXPIRED, EventOrigin.NONE).replaceWith(n + 1)
-                                        : Uni.createFrom().item(n)));
+                    for (Invoice invoice : invoices) {
+                        done = done.chain(n -> InvoiceIssuer.<InvoiceIssuer>findById(invoice.issuerId)
+                                .chain(issuer -> step.apply(invoice, today(issuer)))
+                                .map(changed -> changed ? n + 1 : n));
                     }
                     return done;
                 });

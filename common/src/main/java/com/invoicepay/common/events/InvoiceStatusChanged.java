@@ -23,6 +23,8 @@ import java.util.UUID;
  * @param errorCode            why it is Invalid
  * @param links                the payer links of a link-batch invoice (its Created event)
  * @param batchId              the batch it came in, if any
+ * @param issuer               the invoice issuer (payment point) as it was at the event: report-service
+ *                             needs its transfer method and country without reading invoice-service's tables
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record InvoiceStatusChanged(
@@ -41,7 +43,8 @@ public record InvoiceStatusChanged(
         String errorCode,
         String errorMessage,
         List<Link> links,
-        UUID batchId) {
+        UUID batchId,
+        Issuer issuer) {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -51,5 +54,15 @@ public record InvoiceStatusChanged(
     }
 
     public record Link(String rel, String href) {
+    }
+
+    /**
+     * @param country        DK or FI; the payment point's day is in Europe/Copenhagen or Europe/Helsinki
+     * @param transferMethod Instant or Daily
+     */
+    public record Issuer(String name, String country, String transferMethod) {
+        public java.time.ZoneId zone() {
+            return "FI".equals(country) ? java.time.ZoneId.of("Europe/Helsinki") : java.time.ZoneId.of("Europe/Copenhagen");
+        }
     }
 }

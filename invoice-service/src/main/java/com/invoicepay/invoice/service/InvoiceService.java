@@ -289,10 +289,16 @@ public class InvoiceService {
     }
 
     private Uni<Void> announce(Invoice invoice, EventOrigin origin) {
+        // the issuer is usually already in the session (create loads it), so this is rarely a query
+        return InvoiceIssuer.<InvoiceIssuer>findById(invoice.issuerId).chain(issuer -> announce(invoice, issuer, origin));
+    }
+
+    private Uni<Void> announce(Invoice invoice, InvoiceIssuer issuer, EventOrigin origin) {
         var payload = new InvoiceStatusChanged(invoice.id, invoice.issuerId, invoice.status, invoice.statusDate,
                 invoice.sequence, invoice.kind, invoice.totalAmount, invoice.currency, invoice.invoiceNumber,
                 invoice.paymentReference, ACCEPTED.equals(invoice.status) || PAID.equals(invoice.status) ? invoice.paymentDate : null,
-                invoice.paymentTransactionId, invoice.errorCode, invoice.errorMessage, null, invoice.batchId);
+                invoice.paymentTransactionId, invoice.errorCode, invoice.errorMessage, null, invoice.batchId,
+                new InvoiceStatusChanged.Issuer(issuer.name, issuer.country, issuer.transferMethod));
         var event = EventEnvelope.of(InvoiceStatusChanged.typeOf(invoice.status), InvoiceStatusChanged.SCHEMA_VERSION,
                 invoice.statusDate, config.serviceName(), invoice.merchantId, origin, payload);
         return Panache.getSession().chain(session -> outbox.add(session, Topics.INVOICE_EVENTS, invoice.merchantId.toString(), event));

@@ -1,31 +1,41 @@
 package com.invoicepay.callback.messaging;
 
 import com.invoicepay.common.events.EventEnvelope;
+import com.invoicepay.common.events.EventJson;
+import com.invoicepay.common.events.InvoiceStatusChanged;
 import com.invoicepay.common.messaging.ProcessedEvents;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.hibernate.reactive.mutiny.Mutiny;
 import org.jboss.logging.Logger;
+
+import java.time.Clock;
+import java.util.Set;
 
 /**
  * Ingests {@code invoice-events}. Idempotent on {@code eventId}: the processed-events row is written
- * in the same transaction as the event's effect, and the offset is committed only after it.
- * Turning status changes into pending callback items is the callback issue's work; this is the
- * ingestion path and its dedup.
+ * in the same transaction as the event's effect, and the offset is committed only after it. The
+ * effect of a status change is a {@code pending_item} row, which the flush job sends in a batch.
  */
 @ApplicationScoped
 public class InvoiceEventsConsumer {
     static final String CONSUMER = "callback-ingest";
     private static final Logger LOG = Logger.getLogger(InvoiceEventsConsumer.class);
 
+    static final Set<String> STATUS_TYPES = Set.of("InvoiceCreated", "InvoiceInvalid", "InvoiceAccepted", "InvoicePaid",
+            "InvoiceRejected", "InvoiceExpired", "InvoiceCanceled");
+
     private final ProcessedEvents processed;
     private final MeterRegistry metrics;
+    private final Clock clock;
 
-    public InvoiceEventsConsumer(ProcessedEvents processed, MeterRegistry metrics) {
+    public InvoiceEventsConsumer(ProcessedEvents processed, MeterRegistry metrics, Clock clock) {
         this.processed = processed;
         this.metrics = metrics;
+        this.clock = clock;
     }
 
     @Incoming("invoice-events")
@@ -34,11 +44,68 @@ public class InvoiceEventsConsumer {
             return Uni.createFrom().voidItem(); // not an envelope: the connector logged it
         }
         return Panache.withTransaction(() -> Panache.getSession()
-                        .chain(session -> processed.firstDelivery(session, CONSUMER, event)))
+                        .chain(session -> processed.firstDelivery(session, CONSUMER, event)
+                                .call(first -> first ? pendingItem(session, event) : Uni.createFrom().voidItem())))
                 .invoke(first -> {
                     metrics.counter("events_consumed", "consumer", CONSUMER, "outcome", first ? "applied" : "duplicate").increment();
                     LOG.debugf("%s %s %s", first ? "applied" : "skipped duplicate", event.type(), event.eventId());
                 })
                 .replaceWithVoid();
+    }
+
+    /** A status change of an invoice becomes a pending callback item; other types have no callback. */
+    private Uni<Void> pendingItem(Mutiny.Session session, EventEnvelope event) {
+        if (!STATUS_TYPES.contains(event.type()) || event.merchantId() == null || event.payload() == null) {
+            return Uni.createFrom().voidItem();
+        }
+        InvoiceStatusChanged change;
+        try {
+            change = event.payloadAs(InvoiceStatusChanged.class);
+        } catch (IllegalArgumentException unreadable) {
+            LOG.warnf("skipped %s %s: %s", event.type(), event.eventId(), unreadable.getMessage());
+            return Uni.createFrom().voidItem();
+        }
+        if (change.invoiceId() == null || change.status() == null || change.date() == null) {
+            LOG.warnf("skipped %s %s: no invoiceId, status or date", event.type(), event.eventId());
+            return Uni.createFrom().voidItem();
+        }
+        boolean invalid = "Invalid".equals(change.status());
+        // one JSON parameter: absent values stay SQL nulls without typed null bindings
+        var row = EventJson.MAPPER.createObjectNode()
+                .put("event_id", event.eventId().toString())
+                .put("merchant_id", event.merchantId().toString())
+                .put("invoice_id", change.invoiceId().toString())
+                .put("status", change.status())
+                .put("status_date", change.date().toString())
+                .put("sequence", change.sequence())
+                .put("received_at", clock.instant().toString());
+        if ("Accepted".equals(change.status()) && change.paymentDate() != null) {
+            row.put("payment_date", change.paymentDate().toString());
+        }
+        if (invalid) {
+            row.put("error_code", change.errorCode());
+            row.put("error_message", truncate(change.errorMessage(), 500));
+        }
+        if (change.links() != null && !change.links().isEmpty()) {
+            row.put("links", EventJson.MAPPER.valueToTree(change.links()).toString());
+        }
+        return session.createNativeQuery("""
+                        insert into pending_item (event_id, merchant_id, invoice_id, status, status_date, sequence,
+                                                  payment_date, error_code, error_message, links, received_at)
+                        select event_id, merchant_id, invoice_id, status, status_date, sequence,
+                               payment_date, error_code, error_message, links, received_at
+                        from jsonb_to_record(cast(cast(:row as text) as jsonb)) as r(event_id uuid, merchant_id uuid,
+                             invoice_id uuid, status varchar, status_date timestamptz, sequence bigint, payment_date date,
+                             error_code varchar, error_message varchar, links text, received_at timestamptz)""")
+                .setParameter("row", row.toString())
+                .executeUpdate()
+                .chain(() -> session.createNativeQuery("insert into merchant_delivery (merchant_id) values (:m) on conflict do nothing")
+                        .setParameter("m", event.merchantId()).executeUpdate())
+                .invoke(() -> metrics.counter("callback_items_ingested").increment())
+                .replaceWithVoid();
+    }
+
+    private static String truncate(String value, int max) {
+        return value == null || value.length() <= max ? value : value.substring(0, max);
     }
 }

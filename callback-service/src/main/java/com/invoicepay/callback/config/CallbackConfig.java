@@ -1,0 +1,61 @@
+package com.invoicepay.callback.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * callback-service's own settings (prefix {@code callback}); the platform's shared ones stay under
+ * {@code invoicepay} in common's PlatformConfig.
+ */
+@ConfigMapping(prefix = "callback")
+public interface CallbackConfig {
+
+    /** How often pending items are flushed into batches and due batches are delivered. */
+    @WithDefault("5s")
+    Duration flushInterval();
+
+    /** Most items one callback request carries; more pending items go in the next batch. */
+    @WithDefault("500")
+    int batchSizeLimit();
+
+    /** Most merchants one flush pass claims. */
+    @WithDefault("200")
+    int merchantsPerPass();
+
+    /** A 2xx must arrive within this; else the attempt failed. */
+    @WithDefault("10s")
+    Duration deliveryTimeout();
+
+    /** Waits before the retries after the first attempt; after the last the batch is dead-lettered. */
+    @WithDefault("5S,19M,39M,1H19M,2H39M,5H19M,10H39M,21H19M")
+    List<Duration> retrySchedule();
+
+    /** Sandbox only: callbacks may go to http(s)://127.0.0.1. Never in production. */
+    @WithDefault("false")
+    boolean allowPlainHttpLoopback();
+
+    /** Static host name overrides (name → IP literal), resolved before DNS, checked like DNS answers. */
+    Map<String, String> hosts();
+
+    /** Largest part of a response body kept in an attempt record. */
+    @WithDefault("2048")
+    int responseBodyLimit();
+
+    /** During a rotation the previous signing secret keeps signing for this long. */
+    @WithDefault("24h")
+    Duration signingSecretOverlap();
+
+    Encryption encryption();
+
+    interface Encryption {
+        /** Key id new values are encrypted under; older ids stay readable while listed in keys. */
+        String currentKeyId();
+
+        /** Key id → base64 of a 256-bit AES key. */
+        Map<String, String> keys();
+    }
+}

@@ -1,0 +1,423 @@
+package com.invoicepay.callback.delivery;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.invoicepay.callback.CallbackErrors;
+import com.invoicepay.callback.config.CallbackConfig;
+import com.invoicepay.callback.registration.Endpoints;
+import com.invoicepay.callback.security.CallbackUrls;
+import com.invoicepay.callback.security.WebhookSignature;
+import com.invoicepay.common.config.PlatformConfig;
+import com.invoicepay.common.events.EventEnvelope;
+import com.invoicepay.common.events.EventJson;
+import com.invoicepay.common.events.EventOrigin;
+import com.invoicepay.common.events.Topics;
+import com.invoicepay.common.web.ApiException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+
+import static com.invoicepay.callback.registration.Endpoints.at;
+
+/**
+ * Flush and delivery. A pass claims merchants with due work ({@code FOR UPDATE SKIP LOCKED} on
+ * {@code merchant_delivery}, then a lease so the claim survives its short transaction), puts all their
+ * unassigned items into the merchant's open batch (a failing batch keeps growing, so each attempt
+ * carries everything pending, sorted by date then sequence), POSTs it signed, and records the attempt
+ * with its outcome: delivered, failed with the next attempt scheduled by {@code callback.retry-schedule}
+ * on the (sandbox) clock, or dead-lettered after the last. A crash between claim and outcome leaves
+ * the lease to expire; the batch then goes again with the same webhook-id.
+ * <p>
+ * Blocking API (awaits the database): call it from worker threads only.
+ */
+@ApplicationScoped
+public class Deliveries {
+    private static final Logger LOG = Logger.getLogger(Deliveries.class);
+    private static final Duration AWAIT = Duration.ofSeconds(60);
+    /** Long digit runs (phone numbers, card numbers) in a receiver's answer are masked before storing. */
+    private static final Pattern DIGITS = Pattern.compile("\\+?\\d[\\d \\-]{6,}\\d");
+
+    public record Claim(UUID merchantId, UUID batchId) {
+    }
+
+    public record PassOutcome(int delivered, int failed, int deadLettered) {
+        public static final PassOutcome NONE = new PassOutcome(0, 0, 0);
+
+        PassOutcome plus(PassOutcome o) {
+            return new PassOutcome(delivered + o.delivered, failed + o.failed, deadLettered + o.deadLettered);
+        }
+    }
+
+    /** A batch ready to go: its body and where it goes (or why it cannot). */
+    record Prepared(Claim claim, String url, CallbackUrls.Target target, Map<String, String> headers, String body,
+                    List<Instant> itemDates, int attempt, String refusal) {
+    }
+
+    private final Pool pool;
+    private final Endpoints endpoints;
+    private final CallbackUrls urls;
+    private final CallbackSender sender;
+    private final PoolOutbox outbox;
+    private final Clock clock;
+    private final CallbackConfig config;
+    private final PlatformConfig platform;
+    private final MeterRegistry metrics;
+    private final AtomicLong pendingGauge = new AtomicLong();
+    private final Timer latency;
+
+    public Deliveries(Pool pool, Endpoints endpoints, CallbackUrls urls, CallbackSender sender, PoolOutbox outbox,
+                      Clock clock, CallbackConfig config, PlatformConfig platform, MeterRegistry metrics) {
+        this.pool = pool;
+        this.endpoints = endpoints;
+        this.urls = urls;
+        this.sender = sender;
+        this.outbox = outbox;
+        this.clock = clock;
+        this.config = config;
+        this.platform = platform;
+        this.metrics = metrics;
+        metrics.gauge("callback_pending_items", pendingGauge);
+        this.latency = Timer.builder("callback_delivery_latency")
+                .description("from an item's status date to the 2xx that delivered it")
+                .publishPercentiles(0.5, 0.99).register(metrics);
+    }
+
+    // ---- the pass ----------------------------------------------------------------------------------
+
+    /** Claims, delivers and records until a pass finds nothing due. */
+    public PassOutcome flushAll() {
+        PassOutcome total = PassOutcome.NONE;
+        for (int i = 0; i < 1000; i++) {
+            List<Claim> claims = claim();
+            if (claims.isEmpty()) {
+                break;
+            }
+            total = total.plus(deliver(claims));
+        }
+        refreshPendingGauge();
+        return total;
+    }
+
+    List<Claim> claim() {
+        Instant now = clock.instant();
+        OffsetDateTime lease = at(now.plus(config.deliveryTimeout()).plusSeconds(30));
+        return pool.withTransaction(c -> c.preparedQuery("""
+                                select d.merchant_id, d.open_batch_id from merchant_delivery d
+                                where exists (select 1 from callback_endpoint e where e.merchant_id = d.merchant_id)
+                                  and (d.lease_until is null or d.lease_until <= $1)
+                                  and ((d.open_batch_id is not null and d.next_attempt_at <= $1)
+                                    or (d.open_batch_id is null and exists (select 1 from pending_item p
+                                          where p.merchant_id = d.merchant_id and p.batch_id is null)))
+                                order by d.next_attempt_at nulls first, d.merchant_id
+                                limit $2
+                                for update of d skip locked""")
+                        .execute(Tuple.of(at(now), config.merchantsPerPass()))
+                        .chain(rows -> {
+                            List<Claim> claims = new ArrayList<>();
+                            Uni<Void> chain = Uni.createFrom().voidItem();
+                            for (Row row : rows) {
+                                UUID merchant = row.getUUID("merchant_id");
+                                UUID open = row.getUUID("open_batch_id");
+                                UUID batch = open != null ? open : UUID.randomUUID();
+                                claims.add(new Claim(merchant, batch));
+                                chain = chain.chain(() -> open != null ? Uni.createFrom().voidItem() : c.preparedQuery("""
+                                                insert into callback_batch (id, merchant_id, state, attempts, created_at, next_attempt_at)
+                                                values ($1, $2, 'Pending', 0, $3, $3)""")
+                                        .execute(Tuple.of(batch, merchant, at(now))).replaceWithVoid())
+                                        .chain(() -> c.preparedQuery("""
+                                                        update pending_item set batch_id = $1 where id in (
+                                                          select id from pending_item where merchant_id = $2 and batch_id is null
+                                                          order by status_date, sequence, id
+                                                          limit greatest(0, $3 - (select count(*) from pending_item where batch_id = $1)))""")
+                                                .execute(Tuple.of(batch, merchant, config.batchSizeLimit())).replaceWithVoid())
+                                        .chain(() -> c.preparedQuery("""
+                                                        update merchant_delivery set open_batch_id = $2, next_attempt_at = coalesce(next_attempt_at, $3),
+                                                          lease_until = $4 where merchant_id = $1""")
+                                                .execute(Tuple.of(merchant, batch, at(now), lease)).replaceWithVoid());
+                            }
+                            return chain.replaceWith(claims);
+                        }))
+                .await().atMost(AWAIT);
+    }
+
+    PassOutcome deliver(List<Claim> claims) {
+        List<Prepared> prepared = new ArrayList<>();
+        for (Claim claim : claims) {
+            prepared.add(prepare(claim));
+        }
+        List<CompletableFuture<CallbackSender.Result>> sent = new ArrayList<>();
+        for (Prepared p : prepared) {
+            sent.add(p.refusal() != null
+                    ? CompletableFuture.completedFuture(new CallbackSender.Result(null, null, p.refusal(), 0))
+                    : sender.post(p.target(), p.headers(), p.body()));
+        }
+        PassOutcome outcome = PassOutcome.NONE;
+        for (int i = 0; i < prepared.size(); i++) {
+            outcome = outcome.plus(record(prepared.get(i), sent.get(i).join()));
+        }
+        outbox.nudge();
+        return outcome;
+    }
+
+    private Prepared prepare(Claim claim) {
+        record Loaded(Endpoints.Endpoint endpoint, List<String> secrets, RowSet<Row> items, int attempts) {
+        }
+        Loaded loaded = pool.withConnection(c -> endpoints.endpoint(c, claim.merchantId())
+                        .chain(endpoint -> endpoints.activeSecrets(c, claim.merchantId())
+                                .chain(secrets -> c.preparedQuery("select * from pending_item where batch_id = $1 order by status_date, sequence, id")
+                                        .execute(Tuple.of(claim.batchId()))
+                                        .chain(items -> c.preparedQuery("select attempts from callback_batch where id = $1")
+                                                .execute(Tuple.of(claim.batchId()))
+                                                .map(b -> new Loaded(endpoint.orElse(null),
+                                                        secrets.stream().map(Endpoints.SigningSecret::secret).toList(), items,
+                                                        b.iterator().next().getInteger("attempts")))))))
+                .await().atMost(AWAIT);
+        ArrayNode body = EventJson.MAPPER.createArrayNode();
+        List<Instant> dates = new ArrayList<>();
+        for (Row row : loaded.items()) {
+            body.add(item(row));
+            dates.add(row.getOffsetDateTime("status_date").toInstant());
+        }
+        int attempt = loaded.attempts() + 1;
+        Endpoints.Endpoint endpoint = loaded.endpoint();
+        if (endpoint == null) {
+            return new Prepared(claim, "", null, Map.of(), body.toString(), dates, attempt, "no callback endpoint registered");
+        }
+        CallbackUrls.Target target;
+        try {
+            target = urls.check(endpoint.url()); // again, on the address we connect to
+        } catch (ApiException refused) {
+            return new Prepared(claim, endpoint.url(), null, Map.of(), body.toString(), dates, attempt,
+                    "refused: " + refused.description());
+        }
+        String json = body.toString();
+        return new Prepared(claim, endpoint.url(), target, headers(endpoint, loaded.secrets(), claim.batchId(), json), json,
+                dates, attempt, null);
+    }
+
+    static ObjectNode item(Row row) {
+        ObjectNode item = EventJson.MAPPER.createObjectNode()
+                .put("invoiceId", row.getUUID("invoice_id").toString())
+                .put("status", row.getString("status"))
+                .put("date", row.getOffsetDateTime("status_date").toInstant().toString())
+                .put("sequence", row.getLong("sequence"));
+        if (row.getLocalDate("payment_date") != null) {
+            item.put("paymentDate", row.getLocalDate("payment_date").toString());
+        }
+        if (row.getString("error_code") != null) {
+            item.put("errorCode", row.getString("error_code"));
+        }
+        if (row.getString("error_message") != null) {
+            item.put("errorMessage", row.getString("error_message"));
+        }
+        if (row.getString("links") != null) {
+            try {
+                item.set("links", EventJson.MAPPER.readTree(row.getString("links")));
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("stored links are not JSON", e);
+            }
+        }
+        return item;
+    }
+
+    /**
+     * Authorization (Basic, or the API key as is) and the Standard Webhooks headers. The timestamp is
+     * real time, not the sandbox clock: receivers compare it with their own clock.
+     */
+    static Map<String, String> headers(Endpoints.Endpoint endpoint, List<String> secrets, UUID webhookId, String body) {
+        long timestamp = Instant.now().getEpochSecond();
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Authorization", endpoint.authorization());
+        headers.put("webhook-id", webhookId.toString());
+        headers.put("webhook-timestamp", Long.toString(timestamp));
+        headers.put("webhook-signature", WebhookSignature.header(secrets, webhookId.toString(), timestamp, body));
+        return headers;
+    }
+
+    private PassOutcome record(Prepared p, CallbackSender.Result result) {
+        Instant now = clock.instant();
+        int attempt = p.attempt();
+        List<Duration> schedule = config.retrySchedule();
+        boolean delivered = result.delivered();
+        boolean dead = !delivered && attempt > schedule.size();
+        Instant next = delivered || dead ? null : now.plus(schedule.get(attempt - 1));
+        String outcome = delivered ? "delivered" : dead ? "dead_lettered" : "failed";
+        String error = result.error() != null ? result.error() : delivered ? null : "HTTP " + result.statusCode();
+        CallbackEvent event = new CallbackEvent(p.claim().batchId(), p.claim().batchId().toString(), attempt,
+                p.itemDates().size(), p.url(), result.statusCode(), error, result.millis(), next, null);
+        String type = delivered ? "CallbackBatchDelivered" : dead ? "CallbackBatchDeadLettered" : "CallbackBatchFailed";
+        UUID merchant = p.claim().merchantId();
+        UUID batch = p.claim().batchId();
+        pool.withTransaction(c -> insertAttempt(c, batch, attempt, p.url(), now, result, outcome, next)
+                        .chain(() -> c.preparedQuery("""
+                                        update callback_batch set attempts = $2, state = $3, next_attempt_at = $4,
+                                          delivered_at = case when $3 = 'Delivered' then $5 else delivered_at end,
+                                          dead_lettered_at = case when $3 = 'DeadLettered' then $5 else dead_lettered_at end
+                                        where id = $1""")
+                                .execute(Tuple.of(batch, attempt, delivered ? "Delivered" : dead ? "DeadLettered" : "Pending",
+                                        at(next), at(now))))
+                        .chain(() -> c.preparedQuery(delivered || dead
+                                        ? "update merchant_delivery set open_batch_id = null, next_attempt_at = null, lease_until = null where merchant_id = $1 and open_batch_id = $2"
+                                        : "update merchant_delivery set next_attempt_at = $3, lease_until = null where merchant_id = $1 and open_batch_id = $2")
+                                .execute(delivered || dead ? Tuple.of(merchant, batch) : Tuple.of(merchant, batch, at(next))))
+                        .chain(() -> outbox.add(c, Topics.CALLBACK_EVENTS, merchant.toString(), envelope(type, merchant, event))))
+                .await().atMost(AWAIT);
+        metrics.counter("callback_attempts", "outcome", outcome).increment();
+        if (delivered) {
+            p.itemDates().forEach(d -> latency.record(Duration.between(d, now).isNegative() ? Duration.ZERO : Duration.between(d, now)));
+            return new PassOutcome(1, 0, 0);
+        }
+        LOG.infof("callback batch %s of merchant %s attempt %d failed (%s)%s", batch, merchant, attempt, error,
+                dead ? ", dead-lettered" : ", next attempt at " + next);
+        if (dead) {
+            metrics.counter("callback_dead_letters").increment();
+            return new PassOutcome(0, 0, 1);
+        }
+        return new PassOutcome(0, 1, 0);
+    }
+
+    private Uni<Void> insertAttempt(SqlConnection c, UUID batch, int attempt, String url, Instant now,
+                                    CallbackSender.Result result, String outcome, Instant next) {
+        return c.preparedQuery("""
+                        insert into delivery_attempt (batch_id, attempt, url, started_at, status_code, response_ms, error,
+                                                      response_body, outcome, next_attempt_at)
+                        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)""")
+                .execute(Tuple.tuple().addUUID(batch).addInteger(attempt).addString(url).addOffsetDateTime(at(now))
+                        .addInteger(result.statusCode()).addLong(result.millis()).addString(cut(result.error(), 500))
+                        .addString(mask(cut(result.body(), config.responseBodyLimit()))).addString(outcome)
+                        .addOffsetDateTime(at(next)))
+                .replaceWithVoid();
+    }
+
+    EventEnvelope envelope(String type, UUID merchant, CallbackEvent event) {
+        return EventEnvelope.of(type, CallbackEvent.SCHEMA_VERSION, clock.instant(), platform.serviceName(), merchant,
+                EventOrigin.NONE, event);
+    }
+
+    static String cut(String value, int max) {
+        return value == null || value.length() <= max ? value : value.substring(0, max);
+    }
+
+    static String mask(String value) {
+        return value == null ? null : DIGITS.matcher(value).replaceAll("***");
+    }
+
+    void refreshPendingGauge() {
+        pool.preparedQuery("""
+                        select count(*) as n from pending_item p where p.batch_id is null
+                           or exists (select 1 from callback_batch b where b.id = p.batch_id and b.state = 'Pending')""")
+                .execute().map(rows -> rows.iterator().next().getLong("n"))
+                .subscribe().with(pendingGauge::set, failure -> LOG.debugf("pending gauge: %s", failure));
+    }
+
+    // ---- redelivery and test callbacks ----------------------------------------------------------------
+
+    /** A dead-lettered batch goes again (same webhook-id) at the next pass, unless another batch is open. */
+    public void redeliver(UUID merchantId, UUID batchId) {
+        Instant now = clock.instant();
+        pool.withTransaction(c -> c.preparedQuery("insert into merchant_delivery (merchant_id) values ($1) on conflict do nothing")
+                        .execute(Tuple.of(merchantId))
+                        .chain(() -> c.preparedQuery("select open_batch_id from merchant_delivery where merchant_id = $1 for update")
+                                .execute(Tuple.of(merchantId)))
+                        .chain(delivery -> c.preparedQuery("select state from callback_batch where id = $1 and merchant_id = $2 and not test")
+                                .execute(Tuple.of(batchId, merchantId))
+                                .chain(batch -> {
+                                    if (batch.size() == 0) {
+                                        throw CallbackErrors.notFound(CallbackErrors.BATCH_NOT_FOUND, "No such callback batch.");
+                                    }
+                                    if (!"DeadLettered".equals(batch.iterator().next().getString("state"))) {
+                                        throw CallbackErrors.conflict(CallbackErrors.BATCH_NOT_DEAD_LETTERED,
+                                                "Only a dead-lettered batch can be redelivered.");
+                                    }
+                                    if (delivery.iterator().next().getUUID("open_batch_id") != null) {
+                                        throw CallbackErrors.conflict(CallbackErrors.BATCH_NOT_DEAD_LETTERED,
+                                                "Another batch of this merchant is being delivered; redeliver after it.");
+                                    }
+                                    return c.preparedQuery("""
+                                                    update callback_batch set state = 'Pending', attempts = 0, next_attempt_at = $2,
+                                                      dead_lettered_at = null where id = $1""")
+                                            .execute(Tuple.of(batchId, at(now)))
+                                            .chain(() -> c.preparedQuery("""
+                                                            update merchant_delivery set open_batch_id = $2, next_attempt_at = $3, lease_until = null
+                                                            where merchant_id = $1""")
+                                                    .execute(Tuple.of(merchantId, batchId, at(now))))
+                                            .chain(() -> outbox.add(c, Topics.CALLBACK_EVENTS, merchantId.toString(),
+                                                    envelope("CallbackBatchRedeliveryRequested", merchantId, new CallbackEvent(batchId,
+                                                            batchId.toString(), 0, 0, null, null, null, null, now, null))));
+                                })))
+                .await().atMost(AWAIT);
+        outbox.nudge();
+    }
+
+    public record TestResult(UUID batchId, boolean delivered, Integer statusCode, String error) {
+    }
+
+    /** Sends one made-up item of {@code status} now, outside the merchant's queue, and records it. */
+    public TestResult sendTest(UUID merchantId, String status) {
+        Instant now = clock.instant();
+        UUID batch = UUID.randomUUID();
+        record Loaded(Optional<Endpoints.Endpoint> endpoint, List<String> secrets) {
+        }
+        Loaded loaded = pool.withTransaction(c -> endpoints.endpoint(c, merchantId)
+                        .chain(e -> endpoints.activeSecrets(c, merchantId)
+                                .map(s -> new Loaded(e, s.stream().map(Endpoints.SigningSecret::secret).toList()))))
+                .await().atMost(AWAIT);
+        Endpoints.Endpoint endpoint = loaded.endpoint().orElseThrow(() -> CallbackErrors.conflict(CallbackErrors.NO_ENDPOINT,
+                "No callback endpoint is registered: PUT auth/basic or auth/apikey first."));
+        ObjectNode item = EventJson.MAPPER.createObjectNode()
+                .put("invoiceId", UUID.randomUUID().toString())
+                .put("status", status)
+                .put("date", now.toString())
+                .put("sequence", 0);
+        if ("Invalid".equals(status)) {
+            item.put("errorCode", "10008").put("errorMessage", "TotalAmount must be greater than 0 (test callback)");
+        }
+        String body = EventJson.MAPPER.createArrayNode().add(item).toString();
+        CallbackSender.Result result;
+        try {
+            CallbackUrls.Target target = urls.check(endpoint.url());
+            result = sender.post(target, headers(endpoint, loaded.secrets(), batch, body), body).join();
+        } catch (ApiException refused) {
+            result = new CallbackSender.Result(null, null, "refused: " + refused.description(), 0);
+        }
+        CallbackSender.Result r = result;
+        String outcome = r.delivered() ? "delivered" : "failed";
+        String error = r.error() != null ? r.error() : r.delivered() ? null : "HTTP " + r.statusCode();
+        pool.withTransaction(c -> c.preparedQuery("""
+                                insert into callback_batch (id, merchant_id, state, attempts, test, created_at, delivered_at, dead_lettered_at)
+                                values ($1, $2, $3, 1, true, $4, $5, $6)""")
+                        .execute(Tuple.tuple().addUUID(batch).addUUID(merchantId).addString(r.delivered() ? "Delivered" : "DeadLettered")
+                                .addOffsetDateTime(at(now)).addOffsetDateTime(r.delivered() ? at(now) : null)
+                                .addOffsetDateTime(r.delivered() ? null : at(now)))
+                        .chain(() -> insertAttempt(c, batch, 1, endpoint.url(), now, r, outcome, null))
+                        .chain(() -> outbox.add(c, Topics.CALLBACK_EVENTS, merchantId.toString(),
+                                envelope(r.delivered() ? "TestCallbackDelivered" : "TestCallbackFailed", merchantId,
+                                        new CallbackEvent(batch, batch.toString(), 1, 1, endpoint.url(), r.statusCode(), error,
+                                                r.millis(), null, status)))))
+                .await().atMost(AWAIT);
+        outbox.nudge();
+        metrics.counter("callback_test_callbacks", "outcome", outcome).increment();
+        return new TestResult(batch, r.delivered(), r.statusCode(), error);
+    }
+}

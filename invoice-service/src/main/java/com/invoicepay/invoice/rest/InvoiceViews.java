@@ -24,6 +24,10 @@ public final class InvoiceViews {
     }
 
     /** {@code RestAPI.Models.Invoice.InvoiceStatusResultModel}. */
+    /** invoice.yaml {@code InvoiceLinkResultModel}: the user-redirect link to the payer page. */
+    public record InvoiceLinkResultModel(UUID invoiceId, java.util.List<com.invoicepay.common.events.InvoiceStatusChanged.Link> links) {
+    }
+
     public record InvoiceStatusResultModel(UUID invoiceId, String status) {
     }
 
@@ -54,7 +58,7 @@ public final class InvoiceViews {
     private InvoiceViews() {
     }
 
-    static InvoiceDetailsModel details(Invoice invoice, InvoiceIssuer issuer) {
+    public static InvoiceDetailsModel details(Invoice invoice, InvoiceIssuer issuer) {
         List<InvoiceInput.Article> articles = articles(invoice.articles);
         // VAT totals per rate from the articles; without per-article VAT the invoice's total stands alone
         Map<BigDecimal, BigDecimal> perRate = new TreeMap<>();
@@ -83,7 +87,7 @@ public final class InvoiceViews {
         return date == null ? null : date.atStartOfDay(zone).toOffsetDateTime();
     }
 
-    static List<InvoiceInput.Article> articles(String json) {
+    public static List<InvoiceInput.Article> articles(String json) {
         try {
             return json == null ? List.of() : EventJson.MAPPER.readValue(json, new TypeReference<List<InvoiceInput.Article>>() {
             }).stream().filter(Objects::nonNull).toList();

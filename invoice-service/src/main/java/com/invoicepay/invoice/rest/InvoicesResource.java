@@ -7,10 +7,13 @@ import com.invoicepay.common.gateway.Scopes;
 import com.invoicepay.common.web.CorrelationIds;
 import com.invoicepay.invoice.persistence.InvoiceIssuer;
 import com.invoicepay.invoice.rest.InvoiceViews.InvoiceDetailsModel;
+import com.invoicepay.invoice.rest.InvoiceViews.InvoiceLinkResultModel;
 import com.invoicepay.invoice.rest.InvoiceViews.InvoiceResultModel;
 import com.invoicepay.invoice.rest.InvoiceViews.InvoiceStatusResultModel;
 import com.invoicepay.invoice.service.InvoiceInput;
+import com.invoicepay.invoice.service.InvoiceBatches;
 import com.invoicepay.invoice.service.InvoiceService;
+import com.invoicepay.invoice.service.PayerLinks;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
@@ -26,6 +29,7 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import java.util.List;
 import java.util.UUID;
 
 /** invoice.yaml tag "Merchants": InvoiceDirect, cancel, details and status. */
@@ -36,10 +40,14 @@ import java.util.UUID;
 @Tag(name = "Merchants")
 public class InvoicesResource {
     private final InvoiceService invoices;
+    private final InvoiceBatches batches;
+    private final PayerLinks payerLinks;
     private final CallerContext caller;
 
-    public InvoicesResource(InvoiceService invoices, CallerContext caller) {
+    public InvoicesResource(InvoiceService invoices, InvoiceBatches batches, PayerLinks payerLinks, CallerContext caller) {
         this.invoices = invoices;
+        this.batches = batches;
+        this.payerLinks = payerLinks;
         this.caller = caller;
     }
 
@@ -48,9 +56,44 @@ public class InvoicesResource {
     @Operation(summary = "Create an invoice.")
     public Uni<InvoiceResultModel> create(@PathParam("merchantId") UUID merchantId, InvoiceInput invoice) {
         observe(invoice);
-        return invoices.create(merchantId, invoice, "Direct", origin())
+        return invoices.create(merchantId, invoice, InvoiceService.DIRECT, origin())
                 .invoke(created -> caller.observeInvoice(created.id))
                 .map(created -> new InvoiceResultModel(created.id));
+    }
+
+    @POST
+    @Path("/batch")
+    @WithTransaction
+    @Operation(summary = "Create multiple invoices.", description = "Up to 2 000 InvoiceDirect. 202 with the accepted and the rejected; "
+            + "a consumer rule broken (10101, 10102, 10314) arrives by callback as Invalid.")
+    public Uni<Response> createBatch(@PathParam("merchantId") UUID merchantId, List<InvoiceInput> batch) {
+        InvoiceBatches.checkSize(batch);
+        caller.observe("batchSize", String.valueOf(batch.size()));
+        return batches.create(merchantId, batch, InvoiceService.DIRECT, origin())
+                .map(result -> Response.accepted(result).build());
+    }
+
+    @POST
+    @Path("/link")
+    @WithTransaction
+    @Operation(summary = "Create an invoice link.", description = "Answers the user-redirect link to the payer page.")
+    public Uni<InvoiceLinkResultModel> createLink(@PathParam("merchantId") UUID merchantId, InvoiceInput invoice) {
+        observe(invoice);
+        return invoices.create(merchantId, invoice, InvoiceService.LINK, origin())
+                .invoke(created -> caller.observeInvoice(created.id))
+                .map(created -> new InvoiceLinkResultModel(created.id, payerLinks.of(created)));
+    }
+
+    @POST
+    @Path("/link/batch")
+    @WithTransaction
+    @Operation(summary = "Create multiple invoice links.", description = "Up to 2 000 InvoiceLink. 202 with the accepted and the rejected; "
+            + "each link arrives by callback with the invoice's Created status.")
+    public Uni<Response> createLinkBatch(@PathParam("merchantId") UUID merchantId, List<InvoiceInput> batch) {
+        InvoiceBatches.checkSize(batch);
+        caller.observe("batchSize", String.valueOf(batch.size()));
+        return batches.create(merchantId, batch, InvoiceService.LINK, origin())
+                .map(result -> Response.accepted(result).build());
     }
 
     @PUT

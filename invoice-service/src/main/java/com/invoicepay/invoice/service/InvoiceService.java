@@ -39,6 +39,7 @@ import static com.invoicepay.invoice.service.InvoiceErrors.*;
 public class InvoiceService {
     public static final String CREATED = "Created", INVALID = "Invalid", ACCEPTED = "Accepted", PAID = "Paid",
             REJECTED = "Rejected", EXPIRED = "Expired", CANCELED = "Canceled";
+    public static final String DIRECT = "Direct", LINK = "Link";
     /** Statuses after which nothing changes (DESIGN.md). */
     public static final Set<String> FINAL = Set.of(PAID, REJECTED, EXPIRED, CANCELED);
     /** A consumer receives at most this many invoices per merchant per day (10314). */
@@ -51,11 +52,13 @@ public class InvoiceService {
     private final Clock clock;
     private final Outbox outbox;
     private final PlatformConfig config;
+    private final PayerLinks payerLinks;
 
-    public InvoiceService(Clock clock, Outbox outbox, PlatformConfig config) {
+    public InvoiceService(Clock clock, Outbox outbox, PlatformConfig config, PayerLinks payerLinks) {
         this.clock = clock;
         this.outbox = outbox;
         this.config = config;
+        this.payerLinks = payerLinks;
     }
 
     /** Today in the issuer's country: Europe/Copenhagen or Europe/Helsinki, with daylight saving. */
@@ -68,9 +71,9 @@ public class InvoiceService {
         UUID issuerId = in == null ? null : in.invoiceIssuer();
         return (issuerId == null ? Uni.createFrom().<InvoiceIssuer>nullItem() : InvoiceIssuer.ofMerchant(merchantId, issuerId))
                 .chain(issuer -> {
-                    InvoiceRules.Checked checked = InvoiceRules.check(in, issuer, issuer == null ? null : today(issuer), "Link".equals(kind));
+                    InvoiceRules.Checked checked = InvoiceRules.check(in, issuer, issuer == null ? null : today(issuer), LINK.equals(kind));
                     String hash = requestHash(merchantId, kind, in);
-                    return checkConsumer(merchantId, checked.consumerPhone(), today(issuer), "Link".equals(kind))
+                    return checkConsumer(merchantId, checked.consumerPhone(), today(issuer), LINK.equals(kind))
                             .chain(() -> Invoice.count("merchantId = ?1 and requestHash = ?2", merchantId, hash))
                             .chain(existing -> {
                                 if (existing > 0) {
@@ -98,7 +101,7 @@ public class InvoiceService {
             if (!consumer.available) {
                 throw input(CONSUMER_NOT_AVAILABLE, "The consumer " + mask(phone) + " cannot receive invoices.");
             }
-            return Invoice.count("merchantId = ?1 and consumerPhone = ?2 and createdOn = ?3", merchantId, phone, today)
+            return Invoice.count("merchantId = ?1 and consumerPhone = ?2 and createdOn = ?3 and status <> 'Invalid'", merchantId, phone, today)
                     .invoke(count -> {
                         if (count >= DAILY_LIMIT) {
                             throw input(DAILY_LIMIT_REACHED, "The consumer has received the daily limit of "
@@ -108,7 +111,7 @@ public class InvoiceService {
         });
     }
 
-    private Invoice newInvoice(UUID merchantId, InvoiceIssuer issuer, InvoiceInput in, InvoiceRules.Checked checked,
+    Invoice newInvoice(UUID merchantId, InvoiceIssuer issuer, InvoiceInput in, InvoiceRules.Checked checked,
                                String kind, String hash) {
         Instant now = clock.instant();
         Invoice invoice = new Invoice();
@@ -142,7 +145,7 @@ public class InvoiceService {
         invoice.requestHash = hash;
         invoice.createdAt = now;
         invoice.createdOn = LocalDate.ofInstant(now, issuer.zone());
-        if ("Link".equals(kind)) {
+        if (LINK.equals(kind)) {
             byte[] token = new byte[32];
             RANDOM.nextBytes(token);
             invoice.linkToken = HexFormat.of().formatHex(token);
@@ -247,6 +250,15 @@ public class InvoiceService {
                 });
     }
 
+    /** The invoice behind a payer link's token, or 404. */
+    public Uni<Invoice> byLinkToken(String token) {
+        if (token == null || !token.matches("[0-9a-f]{64}")) {
+            return Uni.createFrom().failure(notFound("This invoice link is unknown."));
+        }
+        return Invoice.<Invoice>find("linkToken", token).firstResult()
+                .onItem().ifNull().failWith(() -> notFound("This invoice link is unknown."));
+    }
+
     /** The merchant's invoice, or 404 (another merchant's invoice is just as unknown). */
     public Uni<Invoice> owned(UUID merchantId, UUID invoiceId) {
         return Invoice.<Invoice>find("id = ?1 and merchantId = ?2", invoiceId, merchantId).firstResult()
@@ -294,14 +306,20 @@ public class InvoiceService {
     }
 
     private Uni<Void> announce(Invoice invoice, InvoiceIssuer issuer, EventOrigin origin) {
+        return Panache.getSession().chain(session -> outbox.add(session, Topics.INVOICE_EVENTS, invoice.merchantId.toString(),
+                event(invoice, issuer, origin)));
+    }
+
+    /** The event announcing the invoice's current status; a link's Created event carries its payer link. */
+    EventEnvelope event(Invoice invoice, InvoiceIssuer issuer, EventOrigin origin) {
         var payload = new InvoiceStatusChanged(invoice.id, invoice.issuerId, invoice.status, invoice.statusDate,
                 invoice.sequence, invoice.kind, invoice.totalAmount, invoice.currency, invoice.invoiceNumber,
                 invoice.paymentReference, ACCEPTED.equals(invoice.status) || PAID.equals(invoice.status) ? invoice.paymentDate : null,
-                invoice.paymentTransactionId, invoice.errorCode, invoice.errorMessage, null, invoice.batchId,
+                invoice.paymentTransactionId, invoice.errorCode, invoice.errorMessage,
+                LINK.equals(invoice.kind) && CREATED.equals(invoice.status) ? payerLinks.of(invoice) : null, invoice.batchId,
                 new InvoiceStatusChanged.Issuer(issuer.name, issuer.country, issuer.transferMethod));
-        var event = EventEnvelope.of(InvoiceStatusChanged.typeOf(invoice.status), InvoiceStatusChanged.SCHEMA_VERSION,
+        return EventEnvelope.of(InvoiceStatusChanged.typeOf(invoice.status), InvoiceStatusChanged.SCHEMA_VERSION,
                 invoice.statusDate, config.serviceName(), invoice.merchantId, origin, payload);
-        return Panache.getSession().chain(session -> outbox.add(session, Topics.INVOICE_EVENTS, invoice.merchantId.toString(), event));
     }
 
     static String requestHash(UUID merchantId, String kind, InvoiceInput in) {

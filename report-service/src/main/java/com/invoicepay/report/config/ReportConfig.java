@@ -1,0 +1,46 @@
+package com.invoicepay.report.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.math.BigDecimal;
+import java.util.Map;
+
+/** report-service's own settings (the {@code invoicepay.*} keys are common's PlatformConfig). */
+@ConfigMapping(prefix = "report")
+public interface ReportConfig {
+
+    /** Transaction fee per currency code (DKK, EUR): percentage of the payment plus a fixed amount. */
+    Map<String, Fee> fees();
+
+    NightRun nightRun();
+
+    Invariant invariant();
+
+    interface Fee {
+        /** Percent of the payment amount, e.g. 1.00 for 1 %. */
+        BigDecimal percentage();
+
+        /** Fixed amount per payment in the currency. */
+        BigDecimal fixed();
+    }
+
+    interface NightRun {
+        /**
+         * How often the daily-transfer run looks for business days that have ended in their payment
+         * point's zone ({@code off} disables the trigger; tests run it through the sandbox endpoint).
+         */
+        @WithDefault("60s")
+        String every();
+
+        /** Groups (payment point, business day, currency) transferred per database transaction. */
+        @WithDefault("100")
+        int batchSize();
+    }
+
+    interface Invariant {
+        /** How often the ledger invariant gauge is recomputed ({@code off} disables). */
+        @WithDefault("60s")
+        String every();
+    }
+}

@@ -271,9 +271,9 @@ public class Deliveries {
         UUID batch = p.claim().batchId();
         pool.withTransaction(c -> insertAttempt(c, batch, attempt, p.url(), now, result, outcome, next)
                         .chain(() -> c.preparedQuery("""
-                                        update callback_batch set attempts = $2, state = $3, next_attempt_at = $4,
-                                          delivered_at = case when $3 = 'Delivered' then $5 else delivered_at end,
-                                          dead_lettered_at = case when $3 = 'DeadLettered' then $5 else dead_lettered_at end
+                                        update callback_batch set attempts = $2, state = $3::varchar, next_attempt_at = $4,
+                                          delivered_at = case when $3::varchar = 'Delivered' then $5 else delivered_at end,
+                                          dead_lettered_at = case when $3::varchar = 'DeadLettered' then $5 else dead_lettered_at end
                                         where id = $1""")
                                 .execute(Tuple.of(batch, attempt, delivered ? "Delivered" : dead ? "DeadLettered" : "Pending",
                                         at(next), at(now))))

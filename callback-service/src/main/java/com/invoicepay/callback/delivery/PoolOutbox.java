@@ -32,9 +32,10 @@ public class PoolOutbox {
         } catch (JsonProcessingException e) {
             return Uni.createFrom().failure(new IllegalArgumentException("event cannot be serialized", e));
         }
+        // bound as text first: the client would send a String bound to jsonb as a JSON string literal
         return connection.preparedQuery("""
                         insert into outbox_event (event_id, topic, record_key, envelope, created_at)
-                        values ($1, $2, $3, cast($4 as jsonb), now())""")
+                        values ($1, $2, $3, cast(cast($4 as text) as jsonb), now())""")
                 .execute(Tuple.of(event.eventId(), config.topicPrefix().orElse("") + topic, key, json))
                 .replaceWithVoid();
     }

@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * The gauge {@code report_ledger_invariant_violations} is the number of violations found by the last check.
  */
 @ApplicationScoped
+@io.quarkus.runtime.Startup // the gauge exists from the start, before the first check
 public class Invariants {
     private static final Logger LOG = Logger.getLogger(Invariants.class);
 

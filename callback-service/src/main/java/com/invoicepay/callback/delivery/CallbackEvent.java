@@ -9,7 +9,8 @@ import java.util.UUID;
  * Payload of {@code callback-events} (schema version 1), key merchantId. Envelope types:
  * {@code CallbackBatchDelivered}, {@code CallbackBatchFailed} (a retry is scheduled at
  * {@code nextAttemptAt}), {@code CallbackBatchDeadLettered}, {@code CallbackBatchRedeliveryRequested},
- * {@code TestCallbackDelivered}, {@code TestCallbackFailed}.
+ * {@code TestCallbackDelivered}, {@code TestCallbackFailed} (with {@code commandId}, the eventId of the
+ * {@code callback-commands} request, when one asked for it).
  * (Belongs in common's events package next to the other payloads; kept here while common is frozen.)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -23,6 +24,7 @@ public record CallbackEvent(
         String error,
         Long responseMillis,
         Instant nextAttemptAt,
-        String requestedStatus) {
+        String requestedStatus,
+        UUID commandId) {
     public static final int SCHEMA_VERSION = 1;
 }

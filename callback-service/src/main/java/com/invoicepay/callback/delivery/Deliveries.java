@@ -265,7 +265,7 @@ public class Deliveries {
         String outcome = delivered ? "delivered" : dead ? "dead_lettered" : "failed";
         String error = result.error() != null ? result.error() : delivered ? null : "HTTP " + result.statusCode();
         CallbackEvent event = new CallbackEvent(p.claim().batchId(), p.claim().batchId().toString(), attempt,
-                p.itemDates().size(), p.url(), result.statusCode(), error, result.millis(), next, null);
+                p.itemDates().size(), p.url(), result.statusCode(), error, result.millis(), next, null, null);
         String type = delivered ? "CallbackBatchDelivered" : dead ? "CallbackBatchDeadLettered" : "CallbackBatchFailed";
         UUID merchant = p.claim().merchantId();
         UUID batch = p.claim().batchId();
@@ -364,7 +364,7 @@ public class Deliveries {
                                                     .execute(Tuple.of(merchantId, batchId, at(now))))
                                             .chain(() -> outbox.add(c, Topics.CALLBACK_EVENTS, merchantId.toString(),
                                                     envelope("CallbackBatchRedeliveryRequested", merchantId, new CallbackEvent(batchId,
-                                                            batchId.toString(), 0, 0, null, null, null, null, now, null))));
+                                                            batchId.toString(), 0, 0, null, null, null, null, now, null, null))));
                                 })))
                 .await().atMost(AWAIT);
         outbox.nudge();
@@ -375,6 +375,44 @@ public class Deliveries {
 
     /** Sends one made-up item of {@code status} now, outside the merchant's queue, and records it. */
     public TestResult sendTest(UUID merchantId, String status) {
+        return sendTest(merchantId, status, null);
+    }
+
+    public static final String COMMANDS_CONSUMER = "callback-commands";
+
+    /**
+     * A test callback asked for on {@code callback-commands}: skipped when that command was handled
+     * before; otherwise sent, and its processed-events row is written with the outcome (at least once).
+     */
+    public Optional<TestResult> sendTestFor(UUID merchantId, String status, EventEnvelope command) {
+        boolean seen = pool.preparedQuery("select 1 from processed_event where consumer = $1 and event_id = $2")
+                .execute(Tuple.of(COMMANDS_CONSUMER, command.eventId())).await().atMost(AWAIT).size() > 0;
+        if (seen) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(sendTest(merchantId, status, command));
+        } catch (ApiException noEndpoint) {
+            pool.withTransaction(c -> markProcessed(c, command)
+                            .chain(first -> !first ? Uni.createFrom().voidItem() : outbox.add(c, Topics.CALLBACK_EVENTS, merchantId.toString(),
+                                    envelope("TestCallbackFailed", merchantId, new CallbackEvent(null, null, 0, 0, null, null,
+                                            noEndpoint.description(), null, null, status, command.eventId())))))
+                    .await().atMost(AWAIT);
+            outbox.nudge();
+            return Optional.of(new TestResult(null, false, null, noEndpoint.description()));
+        }
+    }
+
+    private Uni<Boolean> markProcessed(SqlConnection c, EventEnvelope command) {
+        if (command == null) {
+            return Uni.createFrom().item(true);
+        }
+        return c.preparedQuery("insert into processed_event (consumer, event_id, event_type, processed_at) values ($1, $2, $3, $4) on conflict do nothing")
+                .execute(Tuple.of(COMMANDS_CONSUMER, command.eventId(), command.type(), at(clock.instant())))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    private TestResult sendTest(UUID merchantId, String status, EventEnvelope command) {
         Instant now = clock.instant();
         UUID batch = UUID.randomUUID();
         record Loaded(Optional<Endpoints.Endpoint> endpoint, List<String> secrets) {
@@ -404,7 +442,7 @@ public class Deliveries {
         CallbackSender.Result r = result;
         String outcome = r.delivered() ? "delivered" : "failed";
         String error = r.error() != null ? r.error() : r.delivered() ? null : "HTTP " + r.statusCode();
-        pool.withTransaction(c -> c.preparedQuery("""
+        pool.withTransaction(c -> markProcessed(c, command).chain(() -> c.preparedQuery("""
                                 insert into callback_batch (id, merchant_id, state, attempts, test, created_at, delivered_at, dead_lettered_at)
                                 values ($1, $2, $3, 1, true, $4, $5, $6)""")
                         .execute(Tuple.tuple().addUUID(batch).addUUID(merchantId).addString(r.delivered() ? "Delivered" : "DeadLettered")
@@ -414,7 +452,7 @@ public class Deliveries {
                         .chain(() -> outbox.add(c, Topics.CALLBACK_EVENTS, merchantId.toString(),
                                 envelope(r.delivered() ? "TestCallbackDelivered" : "TestCallbackFailed", merchantId,
                                         new CallbackEvent(batch, batch.toString(), 1, 1, endpoint.url(), r.statusCode(), error,
-                                                r.millis(), null, status)))))
+                                                r.millis(), null, status, command == null ? null : command.eventId()))))))
                 .await().atMost(AWAIT);
         outbox.nudge();
         metrics.counter("callback_test_callbacks", "outcome", outcome).increment();

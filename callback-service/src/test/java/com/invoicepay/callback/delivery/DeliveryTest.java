@@ -202,6 +202,39 @@ class DeliveryTest {
         assertEquals(1, receiver.requests.size());
         assertEquals("M8z4KWNc2v4rKMKT", receiver.requests.get(0).header("Authorization"));
         assertTrue(TestSupport.verifies(secret(), receiver.requests.get(0)));
+
+        var refused = org.junit.jupiter.api.Assertions.assertThrows(com.invoicepay.common.web.ApiException.class,
+                () -> deliveries.redeliver(merchant, onlyBatch().batchId()));
+        assertEquals("12011", refused.code(), "a delivered batch is not redelivered");
+        assertEquals(409, refused.status());
+    }
+
+    @Test
+    void aTestCallbackWithoutAnEndpointIs12012() {
+        var refused = org.junit.jupiter.api.Assertions.assertThrows(com.invoicepay.common.web.ApiException.class,
+                () -> deliveries.sendTest(merchant, "Paid"));
+        assertEquals("12012", refused.code());
+        assertEquals(409, refused.status());
+    }
+
+    @Test
+    void moreItemsThanTheBatchSizeLimitGoInConsecutiveBatchesInOrder() throws Exception {
+        pool.preparedQuery("""
+                        insert into pending_item (event_id, merchant_id, invoice_id, status, status_date, sequence, received_at)
+                        select gen_random_uuid(), $1, gen_random_uuid(), 'Created', now() - make_interval(secs => 10000 - g), 0, now()
+                        from generate_series(1, 501) g""")
+                .execute(Tuple.of(merchant)).await().atMost(Duration.ofSeconds(10));
+        pool.preparedQuery("insert into merchant_delivery (merchant_id) values ($1)").execute(Tuple.of(merchant))
+                .await().atMost(Duration.ofSeconds(5));
+        endpoints.registerApiKey(merchant, "k", receiver.url());
+        job.runNow();
+        assertEquals(2, receiver.requests.size());
+        JsonNode first = body(receiver.requests.get(0));
+        JsonNode second = body(receiver.requests.get(1));
+        assertEquals(500, first.size(), "callback.batch-size-limit");
+        assertEquals(1, second.size());
+        assertTrue(Instant.parse(first.get(499).get("date").asText()).isBefore(Instant.parse(second.get(0).get("date").asText())),
+                "the later batch carries the later items");
     }
 
     @Test

@@ -17,6 +17,18 @@ public interface ReportConfig {
 
     Invariant invariant();
 
+    Reconciliation reconciliation();
+
+    interface Reconciliation {
+        /** A statement line matches a transfer by amount when their dates are at most this many days apart. */
+        @WithDefault("3")
+        int dateWindowDays();
+
+        /** Statement lines staged per batch insert. */
+        @WithDefault("1000")
+        int batchSize();
+    }
+
     interface Fee {
         /** Percent of the payment amount, e.g. 1.00 for 1 %. */
         BigDecimal percentage();

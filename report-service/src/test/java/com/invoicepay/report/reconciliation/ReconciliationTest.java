@@ -1,0 +1,129 @@
+package com.invoicepay.report.reconciliation;
+
+import com.invoicepay.report.ReportTestSupport.Point;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+
+import static com.invoicepay.report.ReportTestSupport.COPENHAGEN;
+import static com.invoicepay.report.ReportTestSupport.awaitEntries;
+import static com.invoicepay.report.ReportTestSupport.clockAt;
+import static com.invoicepay.report.ReportTestSupport.newPoint;
+import static com.invoicepay.report.ReportTestSupport.publishPaid;
+import static com.invoicepay.report.ReportTestSupport.reporting;
+import static com.invoicepay.report.ReportTestSupport.resetClock;
+import static com.invoicepay.report.ReportTestSupport.runNight;
+import static com.invoicepay.testsupport.LocalStack.MERCHANT_1;
+import static com.invoicepay.testsupport.LocalStack.MERCHANT_2;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A CSV bank statement reconciled against real transfers: matches, mismatches, missing and malformed lines. */
+@QuarkusTest
+class ReconciliationTest {
+
+    @AfterEach
+    void reset() {
+        resetClock();
+    }
+
+    static Map<String, Object> transferOf(Point p, String reference) {
+        List<Map<String, Object>> transfers = reporting(MERCHANT_1).queryParam("paymentpointid", p.id())
+                .when().get("/v3/reporting/transfers").then().statusCode(200).extract().path("transfers");
+        return transfers.stream().filter(t -> reference == null || reference.equals(t.get("reference"))).findFirst()
+                .orElseThrow(() -> new AssertionError(transfers));
+    }
+
+    @Test
+    void aStatementIsMatchedByReferenceThenByAmountAndDate() {
+        Point instant = newPoint(MERCHANT_1, "DK", "Instant");
+        Instant now = Instant.now();
+        publishPaid(instant, "731.17", now, "REC-INV-1", "REC-REF-1");   // transfer 722.86 under REC-REF-1
+        publishPaid(instant, "517.39", now, "REC-INV-2", "REC-REF-2");   // transfer 511.22
+        publishPaid(instant, "313.13", now, "REC-INV-3", "REC-REF-3");   // transfer 309.00 (fee 3.1313 + 1.00 → 4.13)
+        awaitEntries(instant, 9);
+        Point daily = newPoint(MERCHANT_1, "DK", "Daily");
+        publishPaid(daily, "444.44", Instant.parse("2026-08-03T10:00:00Z"), "REC-D-1", null);
+        awaitEntries(daily, 2);
+        clockAt(Instant.parse("2026-08-04T01:00:00Z"));
+        runNight();
+        resetClock();
+
+        String t1 = (String) transferOf(instant, "REC-REF-1").get("id");
+        String t2 = (String) transferOf(instant, "REC-REF-2").get("id");
+        String t3 = (String) transferOf(instant, "REC-REF-3").get("id");
+        String t4 = (String) transferOf(daily, null).get("id");
+        String day = LocalDate.now(COPENHAGEN).toString();
+        String nextDay = LocalDate.now(COPENHAGEN).plusDays(1).toString();
+        String statement = "booking_date,amount,currency,reference,text\n"
+                + day + ",722.86,DKK,REC-REF-1,MobilePay transfer\n"             // 2: by reference
+                + nextDay + ",511.22,DKK,bank mangled it,\"MobilePay, transfer\"\n" // 3: by amount within the window
+                + day + ",310.00,DKK,REC-REF-3,MobilePay transfer\n"             // 4: reference, amount differs
+                + day + ",12.34,DKK,RENT,not ours\n"                              // 5: unmatched
+                + "2026-08-04,oops,DKK,x,y\n"                                      // 6: malformed
+                + "\n"
+                + "2026-08-04,440.00,DKK,,short line\n";                           // 8: fine but matches nothing
+        Response created = reporting(MERCHANT_1).contentType("text/csv").body(statement)
+                .when().post("/api/v1/reconciliations");
+        created.then().statusCode(201).body("lines", equalTo(5)).body("malformed", equalTo(1))
+                .body("malformedLines[0].lineNumber", equalTo(6)).body("malformedLines[0].reason", containsString("amount"))
+                .body("amountMismatch", equalTo(1)).body("dateWindowDays", equalTo(3))
+                .body("periodStart", equalTo("2026-08-04")).body("completedAt", org.hamcrest.Matchers.notNullValue());
+        String runId = created.path("id");
+        int matched = created.path("matched");
+        assertTrue(matched >= 2, created.asString());
+
+        List<Map<String, Object>> results = reporting(MERCHANT_1).queryParam("pagesize", 1000)
+                .when().get("/api/v1/reconciliations/" + runId + "/results").then().statusCode(200)
+                .extract().path("results");
+        Map<String, Object> byRef = line(results, 2);
+        assertEquals("Matched", byRef.get("outcome"));
+        assertEquals("reference", byRef.get("matchedBy"));
+        assertEquals(t1, byRef.get("transferId"));
+        assertEquals(List.of(Map.of("invoiceNumber", "REC-INV-1", "paymentReference", "REC-REF-1")), byRef.get("invoices"));
+        Map<String, Object> byAmount = line(results, 3);
+        assertEquals("Matched", byAmount.get("outcome"));
+        assertEquals("amount-and-date", byAmount.get("matchedBy"));
+        assertEquals(t2, byAmount.get("transferId"));
+        Map<String, Object> mismatch = line(results, 4);
+        assertEquals("AmountMismatch", mismatch.get("outcome"));
+        assertEquals(t3, mismatch.get("transferId"));
+        assertEquals(0, new BigDecimal("309.00").compareTo(new BigDecimal(String.valueOf(mismatch.get("transferAmount")))));
+        assertEquals("UnmatchedStatementLine", line(results, 5).get("outcome"));
+        assertEquals("UnmatchedStatementLine", line(results, 8).get("outcome"));
+        assertTrue(results.stream().anyMatch(r -> "MissingFromStatement".equals(r.get("outcome")) && t4.equals(r.get("transferId"))),
+                "the daily transfer of 4 August is not on the statement");
+
+        String csv = reporting(MERCHANT_1).accept("text/csv").queryParam("pagesize", 1000)
+                .when().get("/api/v1/reconciliations/" + runId + "/results").then().statusCode(200)
+                .contentType(containsString("text/csv")).extract().asString();
+        assertTrue(csv.startsWith("outcome,matchedBy,lineNumber,transferId,reference,statementAmount,transferAmount,invoices"), csv);
+        assertTrue(csv.contains("Matched,reference,2," + t1 + ",REC-REF-1,722.86,722.86,REC-INV-1/REC-REF-1"), csv);
+
+        // another merchant never sees the run
+        reporting(MERCHANT_2).when().get("/api/v1/reconciliations/" + runId).then().statusCode(404);
+        reporting(MERCHANT_2).when().get("/api/v1/reconciliations/" + runId + "/results").then().statusCode(404);
+    }
+
+    static Map<String, Object> line(List<Map<String, Object>> results, int number) {
+        return results.stream().filter(r -> Integer.valueOf(number).equals(r.get("lineNumber"))).findFirst()
+                .orElseThrow(() -> new AssertionError("no result for line " + number + ": " + results));
+    }
+
+    @Test
+    void aFileThatIsNotAStatementIs400() {
+        reporting(MERCHANT_1).contentType("text/csv").body("hello,world\n1,2\n").when().post("/api/v1/reconciliations")
+                .then().statusCode(400).body("code", equalTo("12010"));
+        reporting(MERCHANT_1).contentType("text/csv").body("").when().post("/api/v1/reconciliations")
+                .then().statusCode(400).body("code", equalTo("12010"));
+    }
+}

@@ -109,6 +109,22 @@ class ReconciliationTest {
         assertTrue(csv.startsWith("outcome,matchedBy,lineNumber,transferId,reference,statementAmount,transferAmount,invoices"), csv);
         assertTrue(csv.contains("Matched,reference,2," + t1 + ",REC-REF-1,722.86,722.86,REC-INV-1/REC-REF-1"), csv);
 
+        // announced on report-events
+        try (io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion kafka =
+                     new io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion("127.0.0.1:9092")) {
+            kafka.registerSerde(com.invoicepay.common.events.EventEnvelope.class, new com.invoicepay.common.events.EnvelopeSerializer(),
+                    new com.invoicepay.common.events.EnvelopeDeserializer());
+            var events = kafka.consume(String.class, com.invoicepay.common.events.EventEnvelope.class).fromTopics("test-report-events");
+            var completed = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> events.getRecords()
+                    .stream().filter(r -> r.value() != null && "ReconciliationCompleted".equals(r.value().type())
+                            && runId.equals(r.value().payload().path("runId").asText())).findFirst(), java.util.Optional::isPresent)
+                    .orElseThrow();
+            events.stop();
+            assertEquals(MERCHANT_1.merchantId().toString(), completed.key());
+            assertEquals(1, completed.value().payload().path("amountMismatch").asInt());
+            assertEquals(1, completed.value().payload().path("malformed").asInt());
+        }
+
         // another merchant never sees the run
         reporting(MERCHANT_2).when().get("/api/v1/reconciliations/" + runId).then().statusCode(404);
         reporting(MERCHANT_2).when().get("/api/v1/reconciliations/" + runId + "/results").then().statusCode(404);

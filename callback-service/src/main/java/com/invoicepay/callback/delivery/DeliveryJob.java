@@ -2,21 +2,29 @@ package com.invoicepay.callback.delivery;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+
 /**
- * Every {@code callback.flush-interval} (5 s by default): flush pending items into batches and
- * deliver what is due. Runs on a worker thread; a pass that is still running makes the next tick skip.
- * On shutdown no new pass starts; a pass in flight finishes, and a claim it could not finish expires
- * (lease) and is taken by another replica or the next start.
+ * Every {@code callback.flush-interval} (5 s by default), and at once when a merchant's pending items
+ * reach {@code callback.batch-size-limit} ({@link #nudge()}): flush pending items into batches and
+ * deliver what is due. Passes of this replica never overlap. On shutdown no new pass starts and the
+ * one in flight is given time to finish; a claim it could not finish expires (lease) and is taken by
+ * another replica or the next start, with the same webhook-id.
  */
 @ApplicationScoped
 public class DeliveryJob {
     private static final Logger LOG = Logger.getLogger(DeliveryJob.class);
 
     private final Deliveries deliveries;
+    private final ReentrantLock passes = new ReentrantLock();
+    private final AtomicBoolean nudged = new AtomicBoolean();
     private volatile boolean stopping;
 
     public DeliveryJob(Deliveries deliveries) {
@@ -25,6 +33,15 @@ public class DeliveryJob {
 
     void stop(@Observes ShutdownEvent shutdown) {
         stopping = true;
+        try {
+            if (passes.tryLock(20, TimeUnit.SECONDS)) { // the pass in flight finishes first
+                passes.unlock();
+            } else {
+                LOG.warn("a callback pass is still running at shutdown; its claims will expire and be taken again");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Scheduled(every = "${callback.flush-interval:5s}", delayed = "${callback.flush-interval:5s}",
@@ -43,8 +60,33 @@ public class DeliveryJob {
         }
     }
 
-    /** One flush now, serialized with the scheduled ones of this replica. */
-    public synchronized Deliveries.PassOutcome runNow() {
-        return deliveries.flushAll();
+    /** A pass soon, off the caller's thread (a merchant reached the batch size limit). */
+    public void nudge() {
+        if (!stopping && nudged.compareAndSet(false, true)) {
+            Infrastructure.getDefaultWorkerPool().execute(() -> {
+                nudged.set(false);
+                tick();
+            });
+        }
+    }
+
+    /** Runs {@code work} serialized with the passes of this replica (tests claim without delivering). */
+    <T> T exclusive(java.util.function.Supplier<T> work) {
+        passes.lock();
+        try {
+            return work.get();
+        } finally {
+            passes.unlock();
+        }
+    }
+
+    /** One flush now, serialized with the other passes of this replica. */
+    public Deliveries.PassOutcome runNow() {
+        passes.lock();
+        try {
+            return deliveries.flushAll();
+        } finally {
+            passes.unlock();
+        }
     }
 }

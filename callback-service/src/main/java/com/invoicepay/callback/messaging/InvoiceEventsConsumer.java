@@ -1,5 +1,7 @@
 package com.invoicepay.callback.messaging;
 
+import com.invoicepay.callback.config.CallbackConfig;
+import com.invoicepay.callback.delivery.DeliveryJob;
 import com.invoicepay.common.events.EventEnvelope;
 import com.invoicepay.common.events.EventJson;
 import com.invoicepay.common.events.InvoiceStatusChanged;
@@ -31,11 +33,16 @@ public class InvoiceEventsConsumer {
     private final ProcessedEvents processed;
     private final MeterRegistry metrics;
     private final Clock clock;
+    private final CallbackConfig config;
+    private final DeliveryJob job;
 
-    public InvoiceEventsConsumer(ProcessedEvents processed, MeterRegistry metrics, Clock clock) {
+    public InvoiceEventsConsumer(ProcessedEvents processed, MeterRegistry metrics, Clock clock, CallbackConfig config,
+                                 DeliveryJob job) {
         this.processed = processed;
         this.metrics = metrics;
         this.clock = clock;
+        this.config = config;
+        this.job = job;
     }
 
     @Incoming("invoice-events")
@@ -43,10 +50,14 @@ public class InvoiceEventsConsumer {
         if (event == null) {
             return Uni.createFrom().voidItem(); // not an envelope: the connector logged it
         }
+        java.util.concurrent.atomic.AtomicBoolean fullBatch = new java.util.concurrent.atomic.AtomicBoolean();
         return Panache.withTransaction(() -> Panache.getSession()
                         .chain(session -> processed.firstDelivery(session, CONSUMER, event)
-                                .call(first -> first ? pendingItem(session, event) : Uni.createFrom().voidItem())))
+                                .call(first -> first ? pendingItem(session, event).invoke(fullBatch::set) : Uni.createFrom().voidItem())))
                 .invoke(first -> {
+                    if (fullBatch.get()) {
+                        job.nudge(); // after the commit, so the pass sees this item
+                    }
                     metrics.counter("events_consumed", "consumer", CONSUMER, "outcome", first ? "applied" : "duplicate").increment();
                     LOG.debugf("%s %s %s", first ? "applied" : "skipped duplicate", event.type(), event.eventId());
                 })
@@ -54,20 +65,20 @@ public class InvoiceEventsConsumer {
     }
 
     /** A status change of an invoice becomes a pending callback item; other types have no callback. */
-    private Uni<Void> pendingItem(Mutiny.Session session, EventEnvelope event) {
+    private Uni<Boolean> pendingItem(Mutiny.Session session, EventEnvelope event) {
         if (!STATUS_TYPES.contains(event.type()) || event.merchantId() == null || event.payload() == null) {
-            return Uni.createFrom().voidItem();
+            return Uni.createFrom().item(false);
         }
         InvoiceStatusChanged change;
         try {
             change = event.payloadAs(InvoiceStatusChanged.class);
         } catch (IllegalArgumentException unreadable) {
             LOG.warnf("skipped %s %s: %s", event.type(), event.eventId(), unreadable.getMessage());
-            return Uni.createFrom().voidItem();
+            return Uni.createFrom().item(false);
         }
         if (change.invoiceId() == null || change.status() == null || change.date() == null) {
             LOG.warnf("skipped %s %s: no invoiceId, status or date", event.type(), event.eventId());
-            return Uni.createFrom().voidItem();
+            return Uni.createFrom().item(false);
         }
         boolean invalid = "Invalid".equals(change.status());
         // one JSON parameter: absent values stay SQL nulls without typed null bindings
@@ -102,7 +113,12 @@ public class InvoiceEventsConsumer {
                 .chain(() -> session.createNativeQuery("insert into merchant_delivery (merchant_id) values (:m) on conflict do nothing")
                         .setParameter("m", event.merchantId()).executeUpdate())
                 .invoke(() -> metrics.counter("callback_items_ingested").increment())
-                .replaceWithVoid();
+                // is a full batch waiting? then the job should not wait for its next tick
+                .chain(() -> session.createNativeQuery(
+                                "select count(*) from (select 1 from pending_item where merchant_id = :m and batch_id is null limit :n) t",
+                                Long.class)
+                        .setParameter("m", event.merchantId()).setParameter("n", config.batchSizeLimit()).getSingleResult())
+                .map(n -> n >= config.batchSizeLimit());
     }
 
     private static String truncate(String value, int max) {

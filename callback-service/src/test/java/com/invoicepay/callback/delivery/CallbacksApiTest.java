@@ -224,10 +224,8 @@ class CallbacksApiTest {
                 .await().atMost(Duration.ofSeconds(5));
         endpoints.registerApiKey(merchant, "k", receiver.url());
         // a replica claims the batch and dies before sending (or while sending)
-        List<Deliveries.Claim> claims;
-        synchronized (job) {
-            claims = deliveries.claim().stream().filter(c -> c.merchantId().equals(merchant)).toList();
-        }
+        List<Deliveries.Claim> claims = job.exclusive(() -> deliveries.claim()).stream()
+                .filter(c -> c.merchantId().equals(merchant)).toList();
         assertEquals(1, claims.size());
         job.runNow();
         assertEquals(0, receiver.requests.size(), "the lease keeps other replicas off");

@@ -210,6 +210,24 @@ class DeliveryTest {
     }
 
     @Test
+    void aFullBatchGoesWithoutWaitingForTheNextTick() throws Exception {
+        endpoints.registerApiKey(merchant, "k", receiver.url());
+        Instant start = Instant.now().minusSeconds(3600);
+        List<EventEnvelope> events = new ArrayList<>();
+        for (int i = 0; i < 500; i++) { // callback.batch-size-limit; the tick is an hour away in tests
+            events.add(TestSupport.statusEvent(merchant, UUID.randomUUID(), "Created", start.plusMillis(i), 0));
+        }
+        publish(events);
+        await().atMost(Duration.ofSeconds(60)).until(() -> !receiver.requests.isEmpty());
+        int sent = 0;
+        for (Receiver.Request r : receiver.requests) {
+            sent += body(r).size();
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> items("") == 500);
+        assertTrue(sent >= 1, "a batch went before any tick");
+    }
+
+    @Test
     void aTestCallbackWithoutAnEndpointIs12012() {
         var refused = org.junit.jupiter.api.Assertions.assertThrows(com.invoicepay.common.web.ApiException.class,
                 () -> deliveries.sendTest(merchant, "Paid"));

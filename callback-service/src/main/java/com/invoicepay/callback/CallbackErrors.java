@@ -19,6 +19,7 @@ public final class CallbackErrors {
     public static final String NO_ENDPOINT = "12012";
     public static final String TEST_CALLBACK_FAILED = "12013";
     public static final String OVERLAP_INVALID = "12014";
+    public static final String REPLAY_RANGE_INVALID = "12015";
 
     private CallbackErrors() {
     }

@@ -51,6 +51,26 @@ public interface CallbackConfig {
 
     Encryption encryption();
 
+    Retention retention();
+
+    interface Retention {
+        /** How often the purge runs. */
+        @WithDefault("1h")
+        Duration purgeInterval();
+
+        /** Delivered and dead-lettered batches, with their items and attempts. */
+        @WithDefault("30d")
+        Duration batches();
+
+        /** Dedup rows of consumed events (far beyond any redelivery). */
+        @WithDefault("14d")
+        Duration processedEvents();
+
+        /** Outbox rows already published. */
+        @WithDefault("7d")
+        Duration outbox();
+    }
+
     interface Encryption {
         /** Key id new values are encrypted under; older ids stay readable while listed in keys. */
         String currentKeyId();

@@ -61,6 +61,21 @@ public class AdminCallbacksResource {
         return Response.accepted().build();
     }
 
+    public record AdminReplayRequest(UUID merchantId, java.time.Instant from, java.time.Instant to) {
+    }
+
+    @POST
+    @Path("api/v1/admin/callbacks/replay")
+    @RolesAllowed("admin")
+    @jakarta.ws.rs.Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Send a merchant's callbacks of a time range again (role admin)")
+    public Response replay(AdminReplayRequest body) {
+        if (body == null || body.merchantId() == null) {
+            throw com.invoicepay.callback.CallbackErrors.input(com.invoicepay.callback.CallbackErrors.FIELD_REQUIRED, "MerchantId is required.");
+        }
+        return Response.accepted(new CallbacksResource.ReplayResult(deliveries.replay(body.merchantId(), body.from(), body.to()))).build();
+    }
+
     @POST
     @Path("sandbox/callback-jobs/run")
     @RolesAllowed("admin")

@@ -31,6 +31,12 @@ public class CallbacksResource {
     public record TestCallbackRequest(String status) {
     }
 
+    public record ReplayRequest(java.time.Instant from, java.time.Instant to) {
+    }
+
+    public record ReplayResult(long items) {
+    }
+
     private final Deliveries deliveries;
     private final BatchQueries queries;
 
@@ -60,6 +66,14 @@ public class CallbacksResource {
     public Response redeliver(@PathParam("merchantId") UUID merchantId, @PathParam("batchId") UUID batchId) {
         deliveries.redeliver(merchantId, batchId);
         return Response.accepted().build();
+    }
+
+    @POST
+    @Path("/replay")
+    @Operation(summary = "Send again everything of a time range (by status date, at most 31 days) that already went out.")
+    public Response replay(@PathParam("merchantId") UUID merchantId, ReplayRequest body) {
+        ReplayRequest r = body == null ? new ReplayRequest(null, null) : body;
+        return Response.accepted(new ReplayResult(deliveries.replay(merchantId, r.from(), r.to()))).build();
     }
 
     @POST

@@ -370,6 +370,33 @@ public class Deliveries {
         outbox.nudge();
     }
 
+    /**
+     * Everything of a time range (by status date) that already went out (delivered or dead-lettered
+     * batches) is queued again as new pending items: the next pass sends it, sorted, in a new batch.
+     */
+    public long replay(UUID merchantId, Instant from, Instant to) {
+        if (from == null || to == null || !from.isBefore(to) || Duration.between(from, to).compareTo(Duration.ofDays(31)) > 0) {
+            throw CallbackErrors.input(CallbackErrors.REPLAY_RANGE_INVALID,
+                    "From and To are required, From before To, at most 31 days apart.");
+        }
+        Instant now = clock.instant();
+        long queued = pool.withTransaction(c -> c.preparedQuery("""
+                                insert into pending_item (event_id, merchant_id, invoice_id, status, status_date, sequence,
+                                                          payment_date, error_code, error_message, links, received_at)
+                                select gen_random_uuid(), p.merchant_id, p.invoice_id, p.status, p.status_date, p.sequence,
+                                       p.payment_date, p.error_code, p.error_message, p.links, $4
+                                from pending_item p join callback_batch b on b.id = p.batch_id
+                                where p.merchant_id = $1 and p.status_date >= $2 and p.status_date < $3
+                                  and b.state <> 'Pending' and not b.test""")
+                        .execute(Tuple.of(merchantId, at(from), at(to), at(now)))
+                        .call(() -> c.preparedQuery("insert into merchant_delivery (merchant_id) values ($1) on conflict do nothing")
+                                .execute(Tuple.of(merchantId)))
+                        .map(rows -> (long) rows.rowCount()))
+                .await().atMost(AWAIT);
+        LOG.infof("replay of %s to %s for merchant %s: %d items queued", from, to, merchantId, queued);
+        return queued;
+    }
+
     public record TestResult(UUID batchId, boolean delivered, Integer statusCode, String error) {
     }
 

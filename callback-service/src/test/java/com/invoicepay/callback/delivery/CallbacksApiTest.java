@@ -176,6 +176,25 @@ class CallbacksApiTest {
     }
 
     @Test
+    void aReplayNeedsAValidRangeAndAnswers202WithTheNumberOfItemsQueued() {
+        merchant(token1).body(Map.of("from", "2026-01-02T00:00:00Z", "to", "2026-01-01T00:00:00Z"))
+                .when().post("/api/v1/merchants/" + M1 + "/callbacks/replay")
+                .then().statusCode(400).body("error_code", equalTo("12015"));
+        merchant(token1).body(Map.of("from", "2026-01-01T00:00:00Z"))
+                .when().post("/api/v1/merchants/" + M1 + "/callbacks/replay")
+                .then().statusCode(400).body("error_code", equalTo("12015"));
+        merchant(token1).body(Map.of("from", "2026-01-01T00:00:00Z", "to", "2026-03-01T00:00:00Z"))
+                .when().post("/api/v1/merchants/" + M1 + "/callbacks/replay")
+                .then().statusCode(400).body("error_code", equalTo("12015"));
+        merchant(token1).body(Map.of("from", "2020-01-01T00:00:00Z", "to", "2020-01-02T00:00:00Z"))
+                .when().post("/api/v1/merchants/" + M1 + "/callbacks/replay")
+                .then().statusCode(202).body("items", equalTo(0));
+        given().auth().oauth2(TestSupport.adminToken()).contentType(ContentType.JSON)
+                .body(Map.of("merchantId", M1, "from", "2020-01-01T00:00:00Z", "to", "2020-01-02T00:00:00Z"))
+                .when().post("/api/v1/admin/callbacks/replay").then().statusCode(202).body("items", equalTo(0));
+    }
+
+    @Test
     void operatorsSeeEveryMerchantsBatchesAndMerchantsCannotUseTheAdminApi() {
         String test = merchant(token1).body(Map.of()).when().post("/api/v1/merchants/" + M1 + "/callbacks/test")
                 .then().statusCode(200).extract().path("batchId");

@@ -227,6 +227,45 @@ class DeliveryTest {
         assertTrue(sent >= 1, "a batch went before any tick");
     }
 
+    @Inject
+    Housekeeping housekeeping;
+
+    @Test
+    void aTimeRangeIsReplayedAsANewBatchAndFinishedBatchesArePurgedAfterTheirRetention() throws Exception {
+        Instant start = Instant.now().minusSeconds(3600);
+        publish(lifecycle(UUID.randomUUID(), start));
+        awaitItems(3);
+        endpoints.registerApiKey(merchant, "k", receiver.url());
+        job.runNow();
+        assertEquals(1, receiver.requests.size());
+
+        assertEquals(2, deliveries.replay(merchant, start.plusSeconds(30), start.plusSeconds(600)), "Accepted and Paid");
+        job.runNow();
+        assertEquals(2, receiver.requests.size());
+        JsonNode replayed = body(receiver.requests.get(1));
+        assertEquals(2, replayed.size());
+        assertEquals("Accepted", replayed.get(0).get("status").asText());
+        assertEquals("Paid", replayed.get(1).get("status").asText());
+        assertTrue(!receiver.requests.get(0).header("webhook-id").equals(receiver.requests.get(1).header("webhook-id")));
+        var refused = org.junit.jupiter.api.Assertions.assertThrows(com.invoicepay.common.web.ApiException.class,
+                () -> deliveries.replay(merchant, start, start.minusSeconds(1)));
+        assertEquals("12015", refused.code());
+
+        // a pending batch survives the purge; finished ones go after callback.retention.batches (30 days)
+        receiver.otherwise(500);
+        publish(List.of(TestSupport.statusEvent(merchant, UUID.randomUUID(), "Created", Instant.now(), 0)));
+        awaitItems(6);
+        job.runNow();
+        housekeeping.purgeNow();
+        assertEquals(3, batches.list(merchant, null, 10).batches().size(), "nothing is old enough yet");
+        TestSupport.moveClock(Duration.ofDays(31));
+        housekeeping.purgeNow();
+        var left = batches.list(merchant, null, 10).batches();
+        assertEquals(1, left.size());
+        assertEquals("Pending", left.get(0).state());
+        assertEquals(1, items(""), "the purged batches' items and attempts went with them");
+    }
+
     @Test
     void aTestCallbackWithoutAnEndpointIs12012() {
         var refused = org.junit.jupiter.api.Assertions.assertThrows(com.invoicepay.common.web.ApiException.class,

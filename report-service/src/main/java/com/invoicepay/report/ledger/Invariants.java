@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ul>
  * <li>per payment point and currency: payments − fees − transfers (+ adjustments) = the balance not yet transferred;</li>
  * <li>every transfer equals the sum of the entries it settled, and is booked by exactly its Transfer entry;</li>
- * <li>every Paid invoice has exactly one Payment entry, and every Payment entry a Paid invoice.</li>
+ * <li>every Paid invoice has exactly one Payment entry, and every Payment entry a Paid invoice;</li>
+ * <li>every Payment, TransactionFee and Adjustment entry is either pending (the night run's work list) or settled by a transfer, never both.</li>
  * </ul>
  * The gauge {@code report_ledger_invariant_violations} is the number of violations found by the last check.
  */
@@ -45,10 +46,11 @@ public class Invariants {
 
     public record Report(boolean holds, int paymentPointsChecked, List<PointBalance> unbalancedPaymentPoints,
                          long transfersNotMatchingTheirEntries, long paidInvoicesWithoutPayment,
-                         long paymentsWithoutPaidInvoice, long invoicesWithMoreThanOnePayment) {
+                         long paymentsWithoutPaidInvoice, long invoicesWithMoreThanOnePayment,
+                         long entriesBothOrNeitherPendingAndTransferred) {
         long violations() {
             return unbalancedPaymentPoints.size() + transfersNotMatchingTheirEntries + paidInvoicesWithoutPayment
-                    + paymentsWithoutPaidInvoice + invoicesWithMoreThanOnePayment;
+                    + paymentsWithoutPaidInvoice + invoicesWithMoreThanOnePayment + entriesBothOrNeitherPendingAndTransferred;
         }
     }
 
@@ -87,7 +89,11 @@ public class Invariants {
                                  (select count(*) from ledger_entry e where e.type = 'Payment' and not exists
                                    (select 1 from paid_invoice pi where pi.invoice_id = e.invoice_id)) as payment_no_paid,
                                  (select count(*) from (select invoice_id from ledger_entry where type = 'Payment'
-                                   group by invoice_id having count(*) > 1) m) as multiple""").execute()
+                                   group by invoice_id having count(*) > 1) m) as multiple,
+                                 (select count(*) from ledger_entry e
+                                   left join pending_entry pe on pe.entry_id = e.id
+                                   left join transfer_item ti on ti.entry_id = e.id
+                                   where e.type <> 'Transfer' and ((pe.entry_id is null) = (ti.entry_id is null))) as worklist_off""").execute()
                         .map(counts -> {
                             List<PointBalance> unbalanced = new ArrayList<>();
                             int checked = 0;
@@ -105,10 +111,12 @@ public class Invariants {
                             }
                             Row c = counts.iterator().next();
                             Report partial = new Report(true, checked, unbalanced, c.getLong("transfers_off"),
-                                    c.getLong("paid_no_payment"), c.getLong("payment_no_paid"), c.getLong("multiple"));
+                                    c.getLong("paid_no_payment"), c.getLong("payment_no_paid"), c.getLong("multiple"),
+                                    c.getLong("worklist_off"));
                             Report report = new Report(partial.violations() == 0, checked, unbalanced,
                                     partial.transfersNotMatchingTheirEntries(), partial.paidInvoicesWithoutPayment(),
-                                    partial.paymentsWithoutPaidInvoice(), partial.invoicesWithMoreThanOnePayment());
+                                    partial.paymentsWithoutPaidInvoice(), partial.invoicesWithMoreThanOnePayment(),
+                                    partial.entriesBothOrNeitherPendingAndTransferred());
                             violations.set(report.violations());
                             return report;
                         }));

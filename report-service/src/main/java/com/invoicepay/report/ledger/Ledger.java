@@ -97,7 +97,8 @@ public class Ledger {
                     Uni<Integer> feeEntry = fee.signum() == 0 ? Uni.createFrom().item(0)
                             : entry(session, feeId, "TransactionFee", fee.negate(), event, paid, paidAt, businessDay)
                             .executeUpdate();
-                    return feeEntry.chain(feeBooked -> {
+                    return feeEntry.chain(feeBooked -> pending(session, feeBooked == 1 ? List.of(paymentId, feeId) : List.of(paymentId))
+                            .replaceWith(feeBooked)).chain(feeBooked -> {
                         if (!"Instant".equals(issuer.transferMethod())) {
                             return Uni.createFrom().item(new Booked(true, null));
                         }
@@ -138,6 +139,15 @@ public class Ledger {
                 .setParameter("number", paid.invoiceNumber())
                 .setParameter("reference", paid.paymentReference())
                 .setParameter("event", event.eventId());
+    }
+
+    /** Puts entries on the night run's work list (pending_entry) until a transfer settles them. */
+    public static Uni<Integer> pending(Mutiny.Session session, List<UUID> entryIds) {
+        return session.createNativeQuery("""
+                        insert into pending_entry (entry_id, payment_point_id, business_day, currency, amount)
+                        select id, payment_point_id, business_day, currency, amount from ledger_entry where id in (:ids)""")
+                .setParameter("ids", entryIds)
+                .executeUpdate();
     }
 
     /** The events' issuer, or what the payment itself implies when an older event lacks it. */

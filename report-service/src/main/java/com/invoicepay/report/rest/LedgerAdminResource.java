@@ -104,6 +104,7 @@ public class LedgerAdminResource {
                                     .setParameter("day", day)
                                     .setParameter("note", request.note())
                                     .executeUpdate()
+                                    .chain(() -> Ledger.pending(session, List.of(entryId)))
                                     .map(n -> Response.status(201).entity(new AdjustmentCreated(entryId, paymentPointId,
                                             request.amount(), currency, day)).build());
                         })));

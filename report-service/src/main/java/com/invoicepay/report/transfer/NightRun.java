@@ -25,8 +25,11 @@ import java.util.UUID;
  * and currency, dated the day the run executes (X+1 normally, later after a missed night), under
  * the 20-digit reference with that night's running number.
  * <p>
+ * It reads only the work list {@code pending_entry}, never the whole ledger history.
+ * <p>
  * Safe on two replicas and when run twice: each batch holds an exclusive advisory lock for its
- * transaction, an entry is linked to at most one transfer (primary key of transfer_item), and a
+ * transaction, an entry is linked to at most one transfer (primary key of transfer_item) and leaves
+ * the work list when it is (a transfer fails if any of its entries was not pending), and a
  * payment point has at most one Daily transfer per business day and currency (unique index).
  * Every tick handles everything overdue, so nights missed during downtime are caught up.
  */
@@ -76,10 +79,8 @@ public class NightRun {
                 .chain(() -> session.createNativeQuery("""
                                 select cast(e.payment_point_id as text), cast(e.business_day as text), e.currency,
                                        cast(p.merchant_id as text), p.country
-                                from ledger_entry e join payment_point p on p.id = e.payment_point_id
-                                where e.type <> 'Transfer'
-                                  and not exists (select 1 from transfer_item ti where ti.entry_id = e.id)
-                                  and e.business_day < cast(cast(:now as timestamptz) at time zone
+                                from pending_entry e join payment_point p on p.id = e.payment_point_id
+                                where e.business_day < cast(cast(:now as timestamptz) at time zone
                                         (case p.country when 'FI' then 'Europe/Helsinki' else 'Europe/Copenhagen' end) as date)
                                   and not exists (select 1 from transfer t where t.method = 'Daily'
                                         and t.payment_point_id = e.payment_point_id and t.business_day = e.business_day
@@ -106,10 +107,8 @@ public class NightRun {
     private Uni<Boolean> execute(Mutiny.Session session, Group g, Instant now) {
         LocalDate transferDate = LocalDate.ofInstant(now, Ledger.zoneOf(g.country()));
         return session.createNativeQuery("""
-                        select cast(e.id as text), cast(e.amount as text) from ledger_entry e
-                        where e.payment_point_id = :point and e.business_day = :day and e.currency = :currency
-                          and e.type <> 'Transfer'
-                          and not exists (select 1 from transfer_item ti where ti.entry_id = e.id)""", Object[].class)
+                        select cast(e.entry_id as text), cast(e.amount as text) from pending_entry e
+                        where e.payment_point_id = :point and e.business_day = :day and e.currency = :currency""", Object[].class)
                 .setParameter("point", g.paymentPointId())
                 .setParameter("day", g.businessDay())
                 .setParameter("currency", g.currency())

@@ -66,6 +66,15 @@ public class TransferWriter {
                         throw new IllegalStateException("transfer " + t.id() + " linked " + linked + " of " + entryIds.size() + " entries");
                     }
                 })
+                .chain(() -> session.createNativeQuery("delete from pending_entry where entry_id in (:ids)")
+                        .setParameter("ids", entryIds)
+                        .executeUpdate())
+                .invoke(settled -> {
+                    if (settled != entryIds.size()) {
+                        throw new IllegalStateException("transfer " + t.id() + " settles " + entryIds.size()
+                                + " entries of which only " + settled + " were pending");
+                    }
+                })
                 .chain(() -> session.createNativeQuery("""
                                 insert into ledger_entry (id, payment_point_id, merchant_id, type, amount, currency, occurred_at,
                                                           business_day, transfer_id)

@@ -79,6 +79,15 @@ public class Ledger {
         UUID feeId = UUID.randomUUID();
 
         return upsertPaymentPoint(session, event, paid, issuer)
+                .chain(() -> session.createNativeQuery("select cast(merchant_id as text) from payment_point where id = :id", String.class)
+                        .setParameter("id", paid.invoiceIssuerId()).getSingleResult())
+                .invoke(owner -> {
+                    if (!owner.equals(event.merchantId().toString())) {
+                        // an issuer belongs to one merchant: never book into another merchant's payment point
+                        throw new IllegalArgumentException("InvoicePaid " + event.eventId() + " of merchant " + event.merchantId()
+                                + " names payment point " + paid.invoiceIssuerId() + " of another merchant");
+                    }
+                })
                 .chain(() -> session.createNativeQuery("""
                                 insert into paid_invoice (invoice_id, merchant_id, payment_point_id, event_id, received_at)
                                 values (:invoice, :merchant, :point, :event, :at) on conflict do nothing""")

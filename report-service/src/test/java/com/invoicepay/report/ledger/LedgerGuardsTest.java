@@ -100,4 +100,23 @@ class LedgerGuardsTest {
         assertEquals(1, entries.stream().filter(x -> "Payment".equals(x.get("type"))).count(), entries.toString());
         assertTrue(entries.stream().noneMatch(x -> "G-BROKEN".equals(x.get("merchantReference"))));
     }
+
+    @Test
+    void aPaidEventNamingAnotherMerchantsPaymentPointIsNotBooked() {
+        Point p = newPoint(MERCHANT_1, "DK", "Instant");
+        publishPaid(p, "15.00", Instant.now(), "G-OWN", null);
+        awaitEntries(p, 3);
+        Point impostor = new Point(p.id(), com.invoicepay.testsupport.LocalStack.MERCHANT_2.merchantId(), "Not yours", "DK", "Instant");
+        publishPaid(impostor, "999.00", Instant.now(), "G-IMPOSTOR", null);
+        Point marker = newPoint(com.invoicepay.testsupport.LocalStack.MERCHANT_2, "DK", "Instant");
+        publishPaid(marker, "5.00", Instant.now(), "G-MARKER", null); // same partition as the impostor, after it
+        awaitEntries(marker, 3);
+        reporting(com.invoicepay.testsupport.LocalStack.MERCHANT_2).queryParam("pagesize", 1000).when().get("/v3/reporting/transactions")
+                .then().statusCode(200).body(org.hamcrest.Matchers.not(containsString("G-IMPOSTOR")));
+        List<Map<String, Object>> entries = reporting(MERCHANT_1).queryParam("paymentpointid", p.id())
+                .when().get("/v3/reporting/transactions").then().statusCode(200).extract().path("transactions");
+        assertEquals(3, entries.size(), entries.toString());
+        reporting(MERCHANT_1).queryParam("pagesize", 1000).when().get("/v3/reporting/paymentpoints").then().statusCode(200)
+                .body("paymentPoints.find { it.id == '" + p.id() + "' }.name", equalTo(p.name()));
+    }
 }

@@ -124,7 +124,12 @@ public class NightRun {
                         return Uni.createFrom().item(false);
                     }
                     BigDecimal total = amount;
-                    return nextRunningNumber(session, transferDate).chain(rrr -> {
+                    return nextRunningNumber(session, g.merchantId(), transferDate).chain(rrr -> {
+                        if (rrr > 999) {
+                            LOG.errorf("merchant %s has used all 999 running numbers of %s; payment point %s day %s waits",
+                                    g.merchantId(), transferDate, g.paymentPointId(), g.businessDay());
+                            return Uni.createFrom().item(false);
+                        }
                         NewTransfer t = new NewTransfer(UUID.randomUUID(), g.paymentPointId(), g.merchantId(), "Daily",
                                 g.businessDay(), transferDate, rrr, BankReference.daily(rrr, transferDate), total,
                                 g.currency(), now);
@@ -133,10 +138,12 @@ public class NightRun {
                 });
     }
 
-    private static Uni<Integer> nextRunningNumber(Mutiny.Session session, LocalDate transferDate) {
+    /** RRR: the merchant's next running number of that night (the run holds the lock, so no two runs race). */
+    private static Uni<Integer> nextRunningNumber(Mutiny.Session session, UUID merchantId, LocalDate transferDate) {
         return session.createNativeQuery("""
                         select cast(coalesce(max(running_number), 0) + 1 as text) from transfer
-                        where method = 'Daily' and transfer_date = :date""", String.class)
+                        where method = 'Daily' and merchant_id = :merchant and transfer_date = :date""", String.class)
+                .setParameter("merchant", merchantId)
                 .setParameter("date", transferDate)
                 .getSingleResult()
                 .map(Integer::parseInt);

@@ -192,6 +192,41 @@ class RegistrationTest {
     }
 
     @Test
+    void aRegistrationIsAnnouncedOnApiActivityWithoutItsCredentials() {
+        String correlationId = "activity-" + UUID.randomUUID();
+        String password = "Never-In-Activity-" + UUID.randomUUID();
+        Map<String, Object> body = basic("https://callbacks.example.com/x");
+        body.put("Password", password);
+        merchant(token1).header("CorrelationId", correlationId).header("X-Client-System-Name", "ShopSys")
+                .header("X-Client-System-Version", "3.1.7").body(body)
+                .when().put("/api/v1/merchants/" + M1 + "/auth/basic").then().statusCode(204);
+        try (var kafka = new io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion("127.0.0.1:9092")) {
+            var envelopes = new com.invoicepay.common.events.EnvelopeDeserializer();
+            kafka.registerSerde(com.invoicepay.common.events.EventEnvelope.class, new com.invoicepay.common.events.EnvelopeSerializer(),
+                    (topic, data) -> {
+                        try {
+                            return envelopes.deserialize(topic, data);
+                        } catch (RuntimeException notAnEnvelope) {
+                            return null;
+                        }
+                    });
+            var task = kafka.consume(String.class, com.invoicepay.common.events.EventEnvelope.class).fromTopics("test-api-activity");
+            var record = org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> task.getRecords().stream()
+                    .filter(r -> r.value() != null && correlationId.equals(r.value().correlationId())).findFirst(),
+                    java.util.Optional::isPresent).orElseThrow();
+            task.stop();
+            var e = record.value();
+            assertEquals("callback-service", e.source());
+            assertEquals(MERCHANT_1.merchantId(), e.merchantId());
+            var call = e.payloadAs(com.invoicepay.common.events.ApiCall.class);
+            assertEquals("PUT", call.method());
+            assertEquals("/api/v1/merchants/{merchantId}/auth/basic", call.route());
+            assertEquals(204, call.status());
+            assertFalse(e.payload().toString().contains(password), "credentials never reach api-activity");
+        }
+    }
+
+    @Test
     void anotherMerchantsPathIs403() {
         merchant(token2).body(basic("https://callbacks.example.com/x")).when().put("/api/v1/merchants/" + M1 + "/auth/basic")
                 .then().statusCode(403).body("error_code", equalTo("90012"));

@@ -19,6 +19,7 @@ import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
@@ -43,8 +44,11 @@ public class InvoicesResource {
     private final InvoiceBatches batches;
     private final PayerLinks payerLinks;
     private final CallerContext caller;
+    private final Idempotency idempotency;
 
-    public InvoicesResource(InvoiceService invoices, InvoiceBatches batches, PayerLinks payerLinks, CallerContext caller) {
+    public InvoicesResource(InvoiceService invoices, InvoiceBatches batches, PayerLinks payerLinks, CallerContext caller,
+                            Idempotency idempotency) {
+        this.idempotency = idempotency;
         this.invoices = invoices;
         this.batches = batches;
         this.payerLinks = payerLinks;
@@ -54,11 +58,12 @@ public class InvoicesResource {
     @POST
     @WithTransaction
     @Operation(summary = "Create an invoice.")
-    public Uni<InvoiceResultModel> create(@PathParam("merchantId") UUID merchantId, InvoiceInput invoice) {
+    public Uni<Response> create(@PathParam("merchantId") UUID merchantId, @HeaderParam(Idempotency.HEADER) String key,
+                                InvoiceInput invoice) {
         observe(invoice);
-        return invoices.create(merchantId, invoice, InvoiceService.DIRECT, origin())
+        return idempotency.once(caller, key, "create", invoice, () -> invoices.create(merchantId, invoice, InvoiceService.DIRECT, origin())
                 .invoke(created -> caller.observeInvoice(created.id))
-                .map(created -> new InvoiceResultModel(created.id));
+                .map(created -> Response.ok(new InvoiceResultModel(created.id)).build()));
     }
 
     @POST
@@ -66,22 +71,24 @@ public class InvoicesResource {
     @WithTransaction
     @Operation(summary = "Create multiple invoices.", description = "Up to 2 000 InvoiceDirect. 202 with the accepted and the rejected; "
             + "a consumer rule broken (10101, 10102, 10314) arrives by callback as Invalid.")
-    public Uni<Response> createBatch(@PathParam("merchantId") UUID merchantId, List<InvoiceInput> batch) {
+    public Uni<Response> createBatch(@PathParam("merchantId") UUID merchantId, @HeaderParam(Idempotency.HEADER) String key,
+                                     List<InvoiceInput> batch) {
         InvoiceBatches.checkSize(batch);
         caller.observe("batchSize", String.valueOf(batch.size()));
-        return batches.create(merchantId, batch, InvoiceService.DIRECT, origin())
-                .map(result -> Response.accepted(result).build());
+        return idempotency.once(caller, key, "batch", batch, () -> batches.create(merchantId, batch, InvoiceService.DIRECT, origin())
+                .map(result -> Response.accepted(result).build()));
     }
 
     @POST
     @Path("/link")
     @WithTransaction
     @Operation(summary = "Create an invoice link.", description = "Answers the user-redirect link to the payer page.")
-    public Uni<InvoiceLinkResultModel> createLink(@PathParam("merchantId") UUID merchantId, InvoiceInput invoice) {
+    public Uni<Response> createLink(@PathParam("merchantId") UUID merchantId, @HeaderParam(Idempotency.HEADER) String key,
+                                    InvoiceInput invoice) {
         observe(invoice);
-        return invoices.create(merchantId, invoice, InvoiceService.LINK, origin())
+        return idempotency.once(caller, key, "link", invoice, () -> invoices.create(merchantId, invoice, InvoiceService.LINK, origin())
                 .invoke(created -> caller.observeInvoice(created.id))
-                .map(created -> new InvoiceLinkResultModel(created.id, payerLinks.of(created)));
+                .map(created -> Response.ok(new InvoiceLinkResultModel(created.id, payerLinks.of(created))).build()));
     }
 
     @POST
@@ -89,11 +96,12 @@ public class InvoicesResource {
     @WithTransaction
     @Operation(summary = "Create multiple invoice links.", description = "Up to 2 000 InvoiceLink. 202 with the accepted and the rejected; "
             + "each link arrives by callback with the invoice's Created status.")
-    public Uni<Response> createLinkBatch(@PathParam("merchantId") UUID merchantId, List<InvoiceInput> batch) {
+    public Uni<Response> createLinkBatch(@PathParam("merchantId") UUID merchantId, @HeaderParam(Idempotency.HEADER) String key,
+                                         List<InvoiceInput> batch) {
         InvoiceBatches.checkSize(batch);
         caller.observe("batchSize", String.valueOf(batch.size()));
-        return batches.create(merchantId, batch, InvoiceService.LINK, origin())
-                .map(result -> Response.accepted(result).build());
+        return idempotency.once(caller, key, "link-batch", batch, () -> batches.create(merchantId, batch, InvoiceService.LINK, origin())
+                .map(result -> Response.accepted(result).build()));
     }
 
     @PUT

@@ -6,7 +6,10 @@ import com.invoicepay.common.gateway.GatewayProtected;
 import com.invoicepay.common.gateway.Scopes;
 import com.invoicepay.common.web.ApiException;
 import com.invoicepay.common.web.CorrelationIds;
+import com.invoicepay.invoice.payer.InvoicePdf;
+import com.invoicepay.invoice.payer.PayerView;
 import com.invoicepay.invoice.persistence.Invoice;
+import com.invoicepay.invoice.persistence.InvoiceIssuer;
 import com.invoicepay.invoice.rest.InvoiceViews.AcceptInvoiceResultModel;
 import com.invoicepay.invoice.rest.InvoiceViews.InvoiceResultModel;
 import com.invoicepay.invoice.service.InvoiceErrors;
@@ -14,12 +17,14 @@ import com.invoicepay.invoice.service.InvoiceService;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -66,6 +71,19 @@ public class UserSimulationResource {
                 .map(invoice -> new AcceptInvoiceResultModel(invoice.id, invoice.status, invoice.redirectUrl));
     }
 
+    @GET
+    @Path("/pdf")
+    @Produces("application/pdf")
+    @WithTransaction
+    @Operation(summary = "Get invoice as PDF (sandbox): the same data as the payer page.")
+    public Uni<Response> pdf(@PathParam("id") UUID id, @HeaderParam("AuthenticatedUser") String user) {
+        UUID payer = payer(user);
+        caller.observeInvoice(id);
+        return invoices.forPayer(payer, id).chain(invoice -> InvoiceIssuer.<InvoiceIssuer>findById(invoice.issuerId)
+                .map(issuer -> Response.ok(InvoicePdf.render(PayerView.of(invoice, issuer, invoice.linkToken)), "application/pdf")
+                        .header("Content-Disposition", "inline; filename=\"invoice-" + invoice.id + ".pdf\"").build()));
+    }
+
     @PUT
     @Path("/reject")
     @WithTransaction
@@ -77,6 +95,11 @@ public class UserSimulationResource {
     }
 
     private UUID payer(String user) {
+        return payer(user, sandbox);
+    }
+
+    /** The AuthenticatedUser header: the payer's id, honoured in sandbox mode only (404 elsewhere). */
+    static UUID payer(String user, boolean sandbox) {
         if (!sandbox) {
             throw ApiException.unknownResource();
         }

@@ -39,6 +39,10 @@ public final class InvoiceErrors {
     public static final String CARD_NOT_USABLE = "11014";
     public static final String AUTHENTICATED_USER_INVALID = "11015";
     public static final String IDEMPOTENCY_KEY_REUSED = "11016";
+    public static final String CONSENT_ALREADY_REQUESTED = "11017";
+    public static final String CONSENT_NOT_FOUND = "11018";
+    public static final String CONSENT_QUERY_INVALID = "11019";
+    public static final String ISSUER_INPUT_INVALID = "11020";
 
     private InvoiceErrors() {
     }

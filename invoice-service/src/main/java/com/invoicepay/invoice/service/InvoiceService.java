@@ -271,6 +271,11 @@ public class InvoiceService {
                 .onItem().ifNull().failWith(() -> notFound("Invoice " + invoiceId + " was not found."));
     }
 
+    /** The payer's invoice (locked for the transaction), or 404 when it was sent to another phone. */
+    public Uni<Invoice> forPayer(UUID payerId, UUID invoiceId) {
+        return lockForPayer(payerId, invoiceId);
+    }
+
     /** A payer sees only invoices sent to their phone number (and links, which any payer may open). */
     private Uni<Invoice> lockForPayer(UUID payerId, UUID invoiceId) {
         return SandboxConsumer.<SandboxConsumer>findById(payerId)

@@ -33,6 +33,7 @@ import java.util.UUID;
 @ApplicationScoped
 public class Reconciliations {
     public static final String COMPLETED = "ReconciliationCompleted";
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(Reconciliations.class);
 
     private final Pool pool;
     private final Clock clock;
@@ -57,7 +58,8 @@ public class Reconciliations {
         }
     }
 
-    public record Summary(UUID id, Instant createdAt, Instant completedAt, int dateWindowDays, String periodStart,
+    public record Summary(UUID id, String status, int percent, long linesRead, double linesPerSecond, String failure,
+                          Instant createdAt, Instant completedAt, int dateWindowDays, String periodStart,
                           String periodEnd, int lines, int malformed, int matched, int amountMismatch,
                           int unmatchedStatementLines, int missingFromStatement, List<MalformedLine> malformedLines) {
     }
@@ -69,44 +71,76 @@ public class Reconciliations {
                             int unmatchedStatementLines, int missingFromStatement) {
     }
 
-    public Uni<UUID> run(UUID merchantId, String statement) {
-        BufferedReader reader = new BufferedReader(new StringReader(statement == null ? "" : statement));
-        String header = readLine(reader);
+    /** Reads the statement line by line, counting lines and characters for the progress. */
+    static final class Cursor {
+        private final BufferedReader reader;
+        int line;
+        long chars;
+
+        Cursor(String text) {
+            this.reader = new BufferedReader(new StringReader(text));
+        }
+
+        String next() {
+            try {
+                String l = reader.readLine();
+                if (l != null) {
+                    line++;
+                    chars += l.length() + 1;
+                }
+                return l;
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /**
+     * Starts a run: checks that the body is a statement (else {@link NotAStatement}), records the run
+     * as Running and returns its id at once; staging, matching and the outcome follow in the background.
+     */
+    public Uni<UUID> start(UUID merchantId, String statement) {
+        String text = statement == null ? "" : statement;
+        Cursor cursor = new Cursor(text);
+        String header = cursor.next();
         while (header != null && header.isBlank()) {
-            header = readLine(reader);
+            header = cursor.next();
         }
         if (header == null || !StatementParser.isHeader(header)) {
             throw new NotAStatement("The body is not a bank statement: the first line must be " + StatementParser.HEADER + ".");
         }
         UUID runId = UUID.randomUUID();
         Instant now = clock.instant();
-        return pool.withTransaction(conn -> conn.preparedQuery("""
-                                insert into reconciliation_run (id, merchant_id, created_at, date_window_days)
-                                values ($1, $2, $3, $4)""")
-                        .execute(Tuple.of(runId, merchantId, now.atOffset(java.time.ZoneOffset.UTC), window))
-                        .chain(() -> stage(conn, runId, reader, 1))
-                        .chain(() -> match(conn, runId, merchantId))
-                        .chain(() -> complete(conn, runId, merchantId)))
-                .invoke(relay::nudge)
+        return pool.preparedQuery("""
+                        insert into reconciliation_run (id, merchant_id, created_at, date_window_days, status, total_chars)
+                        values ($1, $2, $3, $4, 'Running', $5)""")
+                .execute(Tuple.of(runId, merchantId, now.atOffset(java.time.ZoneOffset.UTC), window, (long) text.length()))
+                .invoke(() -> process(runId, merchantId, cursor).subscribe().with(
+                        done -> relay.nudge(),
+                        failure -> {
+                            LOG.errorf("reconciliation %s failed: %s", runId, failure.toString());
+                            pool.preparedQuery("update reconciliation_run set status = 'Failed', failure = $2 where id = $1")
+                                    .execute(Tuple.of(runId, String.valueOf(failure.getMessage()).substring(0,
+                                            Math.min(500, String.valueOf(failure.getMessage()).length()))))
+                                    .subscribe().with(x -> { }, x -> LOG.errorf("cannot mark %s failed", runId));
+                        }))
                 .replaceWith(runId);
     }
 
-    private static String readLine(BufferedReader reader) {
-        try {
-            return reader.readLine();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+    /** Staging, matching, outcome and ReconciliationCompleted: one transaction. */
+    private Uni<Void> process(UUID runId, UUID merchantId, Cursor cursor) {
+        return pool.withTransaction(conn -> stage(conn, runId, cursor)
+                .chain(() -> match(conn, runId, merchantId))
+                .chain(() -> complete(conn, runId, merchantId)));
     }
 
     /** Stages the next batch of lines (and malformed ones with their line numbers), then the rest. */
-    private Uni<Void> stage(SqlConnection conn, UUID runId, BufferedReader reader, int lastLine) {
+    private Uni<Void> stage(SqlConnection conn, UUID runId, Cursor cursor) {
         List<Tuple> good = new ArrayList<>();
         List<Tuple> bad = new ArrayList<>();
-        int number = lastLine;
         String raw;
-        while (good.size() + bad.size() < batchSize && (raw = readLine(reader)) != null) {
-            number++;
+        while (good.size() + bad.size() < batchSize && (raw = cursor.next()) != null) {
+            int number = cursor.line;
             if (raw.isBlank()) {
                 continue;
             }
@@ -121,14 +155,16 @@ public class Reconciliations {
         if (good.isEmpty() && bad.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        int next = number;
         Uni<?> insertGood = good.isEmpty() ? Uni.createFrom().voidItem() : conn.preparedQuery("""
                 insert into statement_line (run_id, line_number, booking_date, amount, currency, reference, text)
                 values ($1, $2, $3, $4, $5, $6, $7)""").executeBatch(good);
         return insertGood
                 .chain(() -> bad.isEmpty() ? Uni.createFrom().voidItem() : conn.preparedQuery(
                         "insert into statement_error (run_id, line_number, reason) values ($1, $2, $3)").executeBatch(bad))
-                .chain(() -> stage(conn, runId, reader, next));
+                // progress outside the run's transaction, so any replica can read it while the run goes on
+                .chain(() -> pool.preparedQuery("update reconciliation_run set lines_read = $2, chars_read = $3 where id = $1")
+                        .execute(Tuple.of(runId, cursor.line, cursor.chars)))
+                .chain(() -> stage(conn, runId, cursor));
     }
 
     /** The matching, set-based: four statements over the staged lines and the merchant's transfers. */
@@ -193,7 +229,7 @@ public class Reconciliations {
     private Uni<Void> complete(SqlConnection conn, UUID runId, UUID merchantId) {
         Instant now = clock.instant();
         return conn.preparedQuery("""
-                        update reconciliation_run r set completed_at = $2,
+                        update reconciliation_run r set completed_at = $2, status = 'Completed',
                           lines = (select count(*) from statement_line where run_id = $1),
                           malformed = (select count(*) from statement_error where run_id = $1),
                           matched = (select count(*) from reconciliation_result where run_id = $1 and outcome = 'Matched'),
@@ -241,8 +277,20 @@ public class Reconciliations {
                             .map(errors -> {
                                 List<MalformedLine> malformed = new ArrayList<>();
                                 errors.forEach(e -> malformed.add(new MalformedLine(e.getInteger("line_number"), e.getString("reason"))));
-                                return new Summary(runId, r.getOffsetDateTime("created_at").toInstant(),
-                                        r.getOffsetDateTime("completed_at") == null ? null : r.getOffsetDateTime("completed_at").toInstant(),
+                                Instant created = r.getOffsetDateTime("created_at").toInstant();
+                                Instant completed = r.getOffsetDateTime("completed_at") == null ? null
+                                        : r.getOffsetDateTime("completed_at").toInstant();
+                                String status = r.getString("status");
+                                long total = r.getLong("total_chars");
+                                long read = r.getLong("chars_read");
+                                int percent = "Completed".equals(status) ? 100
+                                        : total == 0 ? 0 : (int) Math.min(99, read * 100 / total);
+                                long linesRead = "Completed".equals(status) ? r.getInteger("lines") + r.getInteger("malformed")
+                                        : r.getInteger("lines_read");
+                                double seconds = Math.max(0.001, java.time.Duration.between(created,
+                                        completed != null ? completed : clock.instant()).toMillis() / 1000.0);
+                                return new Summary(runId, status, percent, linesRead, Math.round(linesRead / seconds * 10) / 10.0,
+                                        r.getString("failure"), created, completed,
                                         r.getInteger("date_window_days"),
                                         r.getLocalDate("period_start") == null ? null : r.getLocalDate("period_start").toString(),
                                         r.getLocalDate("period_end") == null ? null : r.getLocalDate("period_end").toString(),

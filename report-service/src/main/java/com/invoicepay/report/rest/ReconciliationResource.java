@@ -5,6 +5,7 @@ import com.invoicepay.common.gateway.GatewayProtected;
 import com.invoicepay.common.gateway.Scopes;
 import com.invoicepay.report.reconciliation.Reconciliations;
 import com.invoicepay.report.reconciliation.StatementParser;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -46,18 +47,34 @@ public class ReconciliationResource {
 
     @POST
     @Consumes({Csv.TEXT_CSV, MediaType.TEXT_PLAIN})
-    @Operation(summary = "Upload a CSV bank statement and reconcile it against the merchant's transfers")
+    @Operation(summary = "Upload a CSV bank statement; the reconciliation runs as a job (202, follow Location or /progress)")
     public Uni<Response> upload(String statement) {
         UUID merchant = caller.merchantId();
         Uni<UUID> run;
         try {
-            run = reconciliations.run(merchant, statement);
+            run = reconciliations.start(merchant, statement);
         } catch (Reconciliations.NotAStatement e) {
             throw badRequest(ReportingErrors.NOT_A_STATEMENT, e.getMessage());
         }
         return run.chain(id -> reconciliations.summary(merchant, id))
-                .map(summary -> Response.status(201).type(MediaType.APPLICATION_JSON_TYPE)
+                .map(summary -> Response.status(202).type(MediaType.APPLICATION_JSON_TYPE)
                         .header("Location", "/api/v1/reconciliations/" + summary.id()).entity(summary).build());
+    }
+
+    @GET
+    @Path("/{runId}/progress")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @org.jboss.resteasy.reactive.RestStreamElementType(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Server-sent events: the run's summary (status, percent, lines per second) every half second until it ends")
+    public Multi<Reconciliations.Summary> progress(@PathParam("runId") String runId) {
+        UUID merchant = caller.merchantId();
+        return owned(runId).onItem().transformToMulti(first -> {
+            java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
+            return Multi.createFrom().ticks().startingAfter(java.time.Duration.ofMillis(1)).every(java.time.Duration.ofMillis(500))
+                    .onItem().transformToUniAndConcatenate(tick -> reconciliations.summary(merchant, first.id()))
+                    // up to and including the first summary of an ended run
+                    .select().first(s -> !ended.getAndSet(!"Running".equals(s.status())));
+        });
     }
 
     @GET

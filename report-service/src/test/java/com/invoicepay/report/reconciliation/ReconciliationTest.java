@@ -72,9 +72,12 @@ class ReconciliationTest {
                 + "2026-08-04,oops,DKK,x,y\n"                                      // 6: malformed
                 + "\n"
                 + "2026-08-04,440.00,DKK,,short line\n";                           // 8: fine but matches nothing
-        Response created = reporting(MERCHANT_1).contentType("text/csv").body(statement)
+        Response started = reporting(MERCHANT_1).contentType("text/csv").body(statement)
                 .when().post("/api/v1/reconciliations");
-        created.then().statusCode(201).body("lines", equalTo(5)).body("malformed", equalTo(1))
+        started.then().statusCode(202).header("Location", containsString("/api/v1/reconciliations/"));
+        Response created = completed(started.path("id"));
+        created.then().statusCode(200).body("status", equalTo("Completed")).body("percent", equalTo(100))
+                .body("linesRead", equalTo(6)).body("lines", equalTo(5)).body("malformed", equalTo(1))
                 .body("malformedLines[0].lineNumber", equalTo(6)).body("malformedLines[0].reason", containsString("amount"))
                 .body("amountMismatch", equalTo(1)).body("dateWindowDays", equalTo(3))
                 .body("periodStart", equalTo("2026-08-04")).body("completedAt", org.hamcrest.Matchers.notNullValue());
@@ -128,6 +131,42 @@ class ReconciliationTest {
         // another merchant never sees the run
         reporting(MERCHANT_2).when().get("/api/v1/reconciliations/" + runId).then().statusCode(404);
         reporting(MERCHANT_2).when().get("/api/v1/reconciliations/" + runId + "/results").then().statusCode(404);
+    }
+
+    /** The run's summary once it has ended (runs are jobs). */
+    static Response completed(String runId) {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).pollInterval(java.time.Duration.ofMillis(200))
+                .until(() -> !"Running".equals(reporting(MERCHANT_1).when().get("/api/v1/reconciliations/" + runId)
+                        .then().statusCode(200).extract().path("status")));
+        return reporting(MERCHANT_1).when().get("/api/v1/reconciliations/" + runId);
+    }
+
+    @Test
+    void aLargerStatementRunsAsAJobWithProgressAsServerSentEvents() {
+        StringBuilder statement = new StringBuilder("booking_date,amount,currency,reference,text\n");
+        for (int i = 0; i < 20_000; i++) {
+            statement.append("2026-02-0").append(1 + i % 9).append(',').append(i % 500).append('.').append(i % 90 + 10)
+                    .append(",DKK,BULK-").append(i).append(",line ").append(i).append('\n');
+            if (i % 1000 == 999) {
+                statement.append("not,a,line\n");
+            }
+        }
+        Response started = reporting(MERCHANT_1).contentType("text/csv").body(statement.toString())
+                .when().post("/api/v1/reconciliations");
+        started.then().statusCode(202).body("status", org.hamcrest.Matchers.oneOf("Running", "Completed"));
+        String runId = started.path("id");
+        String events = reporting(MERCHANT_1).accept("text/event-stream").when()
+                .get("/api/v1/reconciliations/" + runId + "/progress").then().statusCode(200).extract().asString();
+        assertTrue(events.contains("data:"), events);
+        String last = events.substring(events.lastIndexOf("data:"));
+        assertTrue(last.contains("\"status\":\"Completed\"") && last.contains("\"percent\":100"), last);
+        completed(runId).then().body("lines", equalTo(20_000)).body("malformed", equalTo(20))
+                .body("unmatchedStatementLines", equalTo(20_000)).body("malformedLines[0].lineNumber", equalTo(1002))
+                .body("linesPerSecond", org.hamcrest.Matchers.greaterThan(0f));
+        reporting(MERCHANT_1).queryParam("pagesize", 10).queryParam("pagenumber", 3)
+                .when().get("/api/v1/reconciliations/" + runId + "/results").then().statusCode(200)
+                .body("results", org.hamcrest.Matchers.hasSize(10)).body("nextPageNumber", equalTo(4))
+                .body("results[0].lineNumber", equalTo(22));
     }
 
     static Map<String, Object> line(List<Map<String, Object>> results, int number) {

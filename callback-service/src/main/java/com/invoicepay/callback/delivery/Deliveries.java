@@ -164,7 +164,15 @@ public class Deliveries {
     PassOutcome deliver(List<Claim> claims) {
         List<Prepared> prepared = new ArrayList<>();
         for (Claim claim : claims) {
-            prepared.add(prepare(claim));
+            try {
+                prepared.add(prepare(claim));
+            } catch (RuntimeException e) {
+                // e.g. a credential sealed under a key no longer configured: a failed attempt, not a stuck pass
+                LOG.errorf("callback batch %s of merchant %s cannot be prepared: %s", claim.batchId(), claim.merchantId(),
+                        e.getClass().getSimpleName());
+                prepared.add(new Prepared(claim, "", null, Map.of(), "[]", List.of(), attemptsOf(claim) + 1,
+                        "cannot prepare the request: " + e.getClass().getSimpleName()));
+            }
         }
         List<CompletableFuture<CallbackSender.Result>> sent = new ArrayList<>();
         for (Prepared p : prepared) {
@@ -178,6 +186,11 @@ public class Deliveries {
         }
         outbox.nudge();
         return outcome;
+    }
+
+    private int attemptsOf(Claim claim) {
+        return pool.preparedQuery("select attempts from callback_batch where id = $1").execute(Tuple.of(claim.batchId()))
+                .await().atMost(AWAIT).iterator().next().getInteger("attempts");
     }
 
     private Prepared prepare(Claim claim) {

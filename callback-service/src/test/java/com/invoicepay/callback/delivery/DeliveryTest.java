@@ -426,6 +426,34 @@ class DeliveryTest {
     }
 
     @Test
+    void aCredentialNoKeyOpensIsAFailedAttemptAndDoesNotStopOtherMerchants() throws Exception {
+        publish(lifecycle(UUID.randomUUID(), Instant.now().minusSeconds(300)).subList(0, 1));
+        awaitItems(1);
+        CredentialCipher retired = new CredentialCipher("retired", Map.of(
+                "retired", "cmV0aXJlZC1rZXktbm8tbG9uZ2VyLWNvbmZpZ3VyZWQ="));
+        var sealed = retired.seal("lost-key", "callback-credential:" + merchant);
+        pool.preparedQuery("""
+                        insert into callback_endpoint (merchant_id, auth_type, callback_url, credential_key_id, credential_ciphertext, updated_at)
+                        values ($1, 'ApiKey', $2, $3, $4, now())""")
+                .execute(Tuple.of(merchant, receiver.url(), sealed.keyId(), sealed.ciphertext()))
+                .await().atMost(Duration.ofSeconds(5));
+        UUID healthy = UUID.randomUUID();
+        try (Receiver other = new Receiver()) {
+            endpoints.registerApiKey(healthy, "k", other.url());
+            pool.preparedQuery("""
+                            insert into pending_item (event_id, merchant_id, invoice_id, status, status_date, sequence, received_at)
+                            values ($1, $2, $3, 'Created', now(), 0, now())""")
+                    .execute(Tuple.of(UUID.randomUUID(), healthy, UUID.randomUUID())).await().atMost(Duration.ofSeconds(5));
+            job.runNow();
+            assertEquals(1, other.requests.size(), "the other merchant's callback went");
+        }
+        assertEquals(0, receiver.requests.size());
+        var batch = onlyBatch();
+        assertEquals("Pending", batch.state());
+        assertTrue(batch.attemptLog().get(0).error().startsWith("cannot prepare"), batch.attemptLog().toString());
+    }
+
+    @Test
     void duringASigningSecretRotationBothSecretsSign() {
         publish(lifecycle(UUID.randomUUID(), Instant.now().minusSeconds(300)).subList(0, 1));
         awaitItems(1);

@@ -86,10 +86,8 @@ public class CallbacksResource {
         }
         Deliveries.TestResult result = deliveries.sendTest(merchantId, status);
         if (!result.delivered()) {
-            return Response.status(409).entity(new com.invoicepay.common.web.InvoiceApiError(
-                    com.invoicepay.common.web.CorrelationIds.current(), com.invoicepay.common.web.ErrorKind.DomainError,
-                    CallbackErrors.TEST_CALLBACK_FAILED, "There was an error sending the test callback: " + result.error(),
-                    "Callbacks")).build();
+            throw CallbackErrors.conflict(CallbackErrors.TEST_CALLBACK_FAILED,
+                    "There was an error sending the test callback: " + result.error());
         }
         return Response.ok(result).build();
     }

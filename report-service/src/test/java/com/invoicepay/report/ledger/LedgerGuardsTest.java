@@ -119,4 +119,18 @@ class LedgerGuardsTest {
         reporting(MERCHANT_1).queryParam("pagesize", 1000).when().get("/v3/reporting/paymentpoints").then().statusCode(200)
                 .body("paymentPoints.find { it.id == '" + p.id() + "' }.name", equalTo(p.name()));
     }
+
+    @Test
+    void onlyAnOperatorRunsTheNightOrReadsTheLedgerChecks() {
+        given().when().post("/sandbox/transfers/night-run").then().statusCode(401);
+        String merchant = com.invoicepay.testsupport.Keycloak.userToken(com.invoicepay.testsupport.LocalStack.INTEGRATOR_APP,
+                MERCHANT_1, "openid transactionreporting");
+        given().auth().oauth2(merchant).when().post("/sandbox/transfers/night-run").then().statusCode(403)
+                .body("code", equalTo("90013"));
+        given().auth().oauth2(merchant).when().get("/admin/ledger/invariants").then().statusCode(403);
+        given().auth().oauth2(merchant).contentType("application/json").body("{\"amount\":\"1.00\",\"note\":\"x\"}")
+                .when().post("/admin/ledger/paymentpoints/" + UUID.randomUUID() + "/adjustments").then().statusCode(403);
+        given().auth().oauth2(admin()).contentType("application/json").body("{\"amount\":\"1.00\",\"note\":\"x\"}")
+                .when().post("/admin/ledger/paymentpoints/" + UUID.randomUUID() + "/adjustments").then().statusCode(404);
+    }
 }

@@ -32,7 +32,6 @@ import static com.invoicepay.invoice.service.InvoiceErrors.*;
  */
 @ApplicationScoped
 public class ConsentService {
-    public static final int PAGE_SIZE = 100;
     private static final Map<String, Integer> STATES = Map.of("1", PENDING, "2", GRANTED, "3", DECLINED, "4", REVOKED,
             "pending", PENDING, "granted", GRANTED, "declined", DECLINED, "revoked", REVOKED);
 
@@ -43,8 +42,11 @@ public class ConsentService {
     private final Outbox outbox;
     private final PlatformConfig config;
     private final InvoiceService invoices;
+    private final int pageSize;
 
-    public ConsentService(Clock clock, Outbox outbox, PlatformConfig config, InvoiceService invoices) {
+    public ConsentService(Clock clock, Outbox outbox, PlatformConfig config, InvoiceService invoices,
+                          @org.eclipse.microprofile.config.inject.ConfigProperty(name = "invoice.consents.page-size", defaultValue = "100") int pageSize) {
+        this.pageSize = pageSize;
         this.clock = clock;
         this.outbox = outbox;
         this.config = config;
@@ -105,11 +107,11 @@ public class ConsentService {
             params = params.and("at", after.at()).and("id", after.id());
         }
         return DirectInvoiceConsent.<DirectInvoiceConsent>find(where + " order by requestedAt, id", params)
-                .range(0, PAGE_SIZE) // one more than shown tells whether a next page exists
+                .range(0, pageSize) // one more than shown tells whether a next page exists
                 .list()
                 .map(found -> {
-                    boolean more = found.size() > PAGE_SIZE;
-                    List<DirectInvoiceConsent> page = more ? found.subList(0, PAGE_SIZE) : found;
+                    boolean more = found.size() > pageSize;
+                    List<DirectInvoiceConsent> page = more ? found.subList(0, pageSize) : found;
                     DirectInvoiceConsent last = page.isEmpty() ? null : page.get(page.size() - 1);
                     return new Page(page, more ? new Cursor(last.requestedAt, last.id).format() : null);
                 });

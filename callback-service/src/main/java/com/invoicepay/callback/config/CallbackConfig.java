@@ -26,6 +26,10 @@ public interface CallbackConfig {
     @WithDefault("200")
     int merchantsPerPass();
 
+    /** Batches one replica prepares, sends and records at the same time (database pool: 20). */
+    @WithDefault("16")
+    int deliveryConcurrency();
+
     /** A 2xx must arrive within this; else the attempt failed. */
     @WithDefault("10s")
     Duration deliveryTimeout();

@@ -41,7 +41,7 @@ public class CallbackSender {
                 .setVerifyHost(true)
                 .setForceSni(true)
                 .setKeepAlive(true)
-                .setMaxPoolSize(8)
+                .setMaxPoolSize(config.deliveryConcurrency())
                 .setMaxRedirects(0)
                 .setTryUseCompression(false));
     }

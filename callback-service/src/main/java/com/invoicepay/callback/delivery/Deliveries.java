@@ -84,6 +84,7 @@ public class Deliveries {
     private final PlatformConfig platform;
     private final MeterRegistry metrics;
     private final AtomicLong pendingGauge = new AtomicLong();
+    private final java.util.concurrent.ExecutorService workers;
     private final Timer latency;
 
     public Deliveries(Pool pool, Endpoints endpoints, CallbackUrls urls, CallbackSender sender, PoolOutbox outbox,
@@ -97,6 +98,12 @@ public class Deliveries {
         this.config = config;
         this.platform = platform;
         this.metrics = metrics;
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        this.workers = java.util.concurrent.Executors.newFixedThreadPool(config.deliveryConcurrency(), r -> {
+            Thread t = new Thread(r, "callback-delivery-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
         metrics.gauge("callback_pending_items", pendingGauge);
         this.latency = Timer.builder("callback_delivery_latency")
                 .description("from an item's status date to the 2xx that delivered it")
@@ -161,31 +168,48 @@ public class Deliveries {
                 .await().atMost(AWAIT);
     }
 
+    /** Each claimed batch is prepared, sent and recorded on its own worker; a pass waits for all. */
     PassOutcome deliver(List<Claim> claims) {
-        List<Prepared> prepared = new ArrayList<>();
+        List<CompletableFuture<PassOutcome>> each = new ArrayList<>();
         for (Claim claim : claims) {
-            try {
-                prepared.add(prepare(claim));
-            } catch (RuntimeException e) {
-                // e.g. a credential sealed under a key no longer configured: a failed attempt, not a stuck pass
-                LOG.errorf("callback batch %s of merchant %s cannot be prepared: %s", claim.batchId(), claim.merchantId(),
-                        e.getClass().getSimpleName());
-                prepared.add(new Prepared(claim, "", null, Map.of(), "[]", List.of(), attemptsOf(claim) + 1,
-                        "cannot prepare the request: " + e.getClass().getSimpleName()));
-            }
-        }
-        List<CompletableFuture<CallbackSender.Result>> sent = new ArrayList<>();
-        for (Prepared p : prepared) {
-            sent.add(p.refusal() != null
-                    ? CompletableFuture.completedFuture(new CallbackSender.Result(null, null, p.refusal(), 0))
-                    : sender.post(p.target(), p.headers(), p.body()));
+            each.add(CompletableFuture.supplyAsync(() -> deliverOne(claim), workers));
         }
         PassOutcome outcome = PassOutcome.NONE;
-        for (int i = 0; i < prepared.size(); i++) {
-            outcome = outcome.plus(record(prepared.get(i), sent.get(i).join()));
+        RuntimeException failure = null;
+        for (CompletableFuture<PassOutcome> f : each) {
+            try {
+                outcome = outcome.plus(f.join());
+            } catch (java.util.concurrent.CompletionException e) {
+                // recording failed (database away): the lease expires and the batch goes again, same webhook-id
+                failure = failure != null ? failure : new IllegalStateException("a callback outcome was not recorded", e.getCause());
+            }
         }
         outbox.nudge();
+        if (failure != null) {
+            throw failure;
+        }
         return outcome;
+    }
+
+    private PassOutcome deliverOne(Claim claim) {
+        Prepared p;
+        try {
+            p = prepare(claim);
+        } catch (RuntimeException e) {
+            // e.g. a credential sealed under a key no longer configured: a failed attempt, not a stuck pass
+            LOG.errorf("callback batch %s of merchant %s cannot be prepared: %s", claim.batchId(), claim.merchantId(),
+                    e.getClass().getSimpleName());
+            p = new Prepared(claim, "", null, Map.of(), "[]", List.of(), attemptsOf(claim) + 1,
+                    "cannot prepare the request: " + e.getClass().getSimpleName());
+        }
+        CallbackSender.Result result = p.refusal() != null
+                ? new CallbackSender.Result(null, null, p.refusal(), 0)
+                : sender.post(p.target(), p.headers(), p.body()).join();
+        return record(p, result);
+    }
+
+    void stop(@jakarta.enterprise.event.Observes io.quarkus.runtime.ShutdownEvent shutdown) {
+        workers.shutdown();
     }
 
     private int attemptsOf(Claim claim) {

@@ -8,6 +8,7 @@ import com.invoicepay.common.events.InvoiceStatusChanged;
 import com.invoicepay.common.messaging.ProcessedEvents;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -15,7 +16,9 @@ import org.hibernate.reactive.mutiny.Mutiny;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Ingests {@code invoice-events}. Idempotent on {@code eventId}: the processed-events row is written
@@ -45,26 +48,51 @@ public class InvoiceEventsConsumer {
         this.job = job;
     }
 
+    /**
+     * One transaction per polled batch of records (in partition order): each event's dedup row and
+     * pending item, then one commit; the offsets follow only after it. A failure rolls the whole
+     * batch back and it is delivered again, which the dedup rows make harmless.
+     */
     @Incoming("invoice-events")
-    public Uni<Void> consume(EventEnvelope event) {
-        if (event == null) {
-            return Uni.createFrom().voidItem(); // not an envelope: the connector logged it
+    public Uni<Void> consume(List<EventEnvelope> records) {
+        List<EventEnvelope> events = records.stream().filter(java.util.Objects::nonNull).toList(); // null: not an envelope
+        if (events.isEmpty()) {
+            return Uni.createFrom().voidItem();
         }
-        java.util.concurrent.atomic.AtomicBoolean fullBatch = new java.util.concurrent.atomic.AtomicBoolean();
-        return Panache.withTransaction(() -> Panache.getSession()
-                        .chain(session -> processed.firstDelivery(session, CONSUMER, event)
-                                .call(first -> first ? pendingItem(session, event).invoke(fullBatch::set) : Uni.createFrom().voidItem())))
-                .invoke(first -> {
+        AtomicBoolean fullBatch = new AtomicBoolean();
+        boolean[] first = new boolean[events.size()];
+        java.util.Set<java.util.UUID> merchants = new java.util.LinkedHashSet<>();
+        return Panache.withTransaction(() -> Panache.getSession().chain(session -> Multi.createFrom().range(0, events.size())
+                        // one after the other: a session is not for concurrent use, and order is the partition's
+                        .onItem().transformToUniAndConcatenate(i -> processed.firstDelivery(session, CONSUMER, events.get(i))
+                                .invoke(f -> first[i] = f)
+                                .chain(f -> f ? pendingItem(session, events.get(i)).invoke(added -> {
+                                    if (added) {
+                                        merchants.add(events.get(i).merchantId());
+                                    }
+                                }) : Uni.createFrom().item(false)))
+                        .collect().last()
+                        // once per merchant of the batch: its delivery row, and whether a full batch waits
+                        .chain(() -> Multi.createFrom().iterable(merchants)
+                                .onItem().transformToUniAndConcatenate(m -> merchantQueued(session, m).invoke(full -> {
+                                    if (full) {
+                                        fullBatch.set(true);
+                                    }
+                                }))
+                                .collect().last())))
+                .invoke(() -> {
                     if (fullBatch.get()) {
-                        job.nudge(); // after the commit, so the pass sees this item
+                        job.nudge(); // after the commit, so the pass sees these items
                     }
-                    metrics.counter("events_consumed", "consumer", CONSUMER, "outcome", first ? "applied" : "duplicate").increment();
-                    LOG.debugf("%s %s %s", first ? "applied" : "skipped duplicate", event.type(), event.eventId());
+                    for (int i = 0; i < events.size(); i++) {
+                        metrics.counter("events_consumed", "consumer", CONSUMER, "outcome", first[i] ? "applied" : "duplicate").increment();
+                        LOG.debugf("%s %s %s", first[i] ? "applied" : "skipped duplicate", events.get(i).type(), events.get(i).eventId());
+                    }
                 })
                 .replaceWithVoid();
     }
 
-    /** A status change of an invoice becomes a pending callback item; other types have no callback. */
+    /** A status change of an invoice becomes a pending callback item (true); other types have no callback. */
     private Uni<Boolean> pendingItem(Mutiny.Session session, EventEnvelope event) {
         if (!STATUS_TYPES.contains(event.type()) || event.merchantId() == null || event.payload() == null) {
             return Uni.createFrom().item(false);
@@ -110,14 +138,18 @@ public class InvoiceEventsConsumer {
                              error_code varchar, error_message varchar, links text, received_at timestamptz)""")
                 .setParameter("row", row.toString())
                 .executeUpdate()
-                .chain(() -> session.createNativeQuery("insert into merchant_delivery (merchant_id) values (:m) on conflict do nothing")
-                        .setParameter("m", event.merchantId()).executeUpdate())
                 .invoke(() -> metrics.counter("callback_items_ingested").increment())
-                // is a full batch waiting? then the job should not wait for its next tick
+                .replaceWith(true);
+    }
+
+    /** The merchant's delivery row exists; true when a full batch of its items is waiting. */
+    private Uni<Boolean> merchantQueued(Mutiny.Session session, java.util.UUID merchantId) {
+        return session.createNativeQuery("insert into merchant_delivery (merchant_id) values (:m) on conflict do nothing")
+                .setParameter("m", merchantId).executeUpdate()
                 .chain(() -> session.createNativeQuery(
                                 "select count(*) from (select 1 from pending_item where merchant_id = :m and batch_id is null limit :n) t",
                                 Long.class)
-                        .setParameter("m", event.merchantId()).setParameter("n", config.batchSizeLimit()).getSingleResult())
+                        .setParameter("m", merchantId).setParameter("n", config.batchSizeLimit()).getSingleResult())
                 .map(n -> n >= config.batchSizeLimit());
     }
 

@@ -1,0 +1,355 @@
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.*;
+import java.util.concurrent.*;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * invoice-service benchmark (issue #3), run by bench/run against a bench instance of the service
+ * started on the local stack. Prints: single-create throughput and p50/p99 at 16 and 64 concurrent
+ * clients (closed model), p99 at a fixed arrival rate of half the peak (open model: latency counted
+ * from each request's scheduled start, so a slow server cannot hide its queueing), the 2 000-invoice
+ * batch's answer time and the time until all its events are on Kafka, resident memory, and as the
+ * baseline in the same run pgbench running a create's SQL at the same concurrency.
+ *
+ * Arguments: base-url seconds-per-phase batch-size service-pid
+ */
+public class InvoiceBench {
+    static final String KEYCLOAK = "http://127.0.0.1:8180/realms/payments/protocol/openid-connect/token";
+    static final String MERCHANT = "7c9e6679-7425-40de-944b-e07fc1f90ae7";
+    static final String ISSUER = "11111111-1111-4111-8111-000000000001";
+    static final String DB = "jdbc:postgresql://127.0.0.1:5432/invoice_service";
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+            .executor(Executors.newFixedThreadPool(8, r -> {
+                Thread t = new Thread(r);
+                t.setDaemon(true); // a failed run ends instead of hanging on the client's threads
+                return t;
+            })).build();
+
+    static String base, token;
+    static final List<String> phones = new ArrayList<>();
+    static final AtomicInteger slot = new AtomicInteger();
+    static final List<String[]> rows = new ArrayList<>();
+
+    public static void main(String[] args) throws Exception {
+        base = args[0];
+        int seconds = Integer.parseInt(args[1]);
+        int batchSize = Integer.parseInt(args[2]);
+        long pid = Long.parseLong(args[3]);
+        token = token("integrator-app", "merchant-1", "merchant-1-password", "openid invoice");
+        String admin = token("integrator-app", "ops-admin", "ops-admin-password", "openid");
+        int payers = Math.max(50, seconds * 300);
+        registerPayers(admin, payers);
+        System.out.printf("registered %d payers (10 invoices each per day)%n", phones.size());
+
+        closed(16, Math.max(1, seconds / 4), false); // warm-up, not reported
+        Result c16 = closed(16, seconds, true);
+        Result c64 = closed(64, seconds, true);
+        double peak = Math.max(c16.throughput, c64.throughput);
+        Result open = open(peak / 2, seconds);
+        double[] batch = batch(batchSize);
+        long[] rss = rss(pid);
+
+        double pg16 = pgbench(16, seconds), pg64 = pgbench(64, seconds);
+
+        System.out.println();
+        System.out.println("invoice-service benchmark (" + seconds + " s per phase; base " + base + ")");
+        table(new String[]{"figure", "measured", "baseline (same run)", "ratio", "target", "met"},
+                row("create throughput, 16 clients", fmt(c16.throughput) + " /s", "pgbench " + fmt(pg16) + " tps", ratio(c16.throughput, pg16), ">= 0.5", c16.throughput >= pg16 / 2),
+                row("create throughput, 64 clients", fmt(c64.throughput) + " /s", "pgbench " + fmt(pg64) + " tps", ratio(c64.throughput, pg64), ">= 0.5", c64.throughput >= pg64 / 2),
+                row("create p50 / p99, 16 clients", ms(c16.p50) + " / " + ms(c16.p99), "", "", "", null),
+                row("create p50 / p99, 64 clients", ms(c64.p50) + " / " + ms(c64.p99), "", "", "", null),
+                row("create p99 at " + fmt(open.rate) + "/s (half the peak, open model)", ms(open.p99) + " (p50 " + ms(open.p50) + ")", "", "", "< 25 ms", open.p99 < 25_000_000),
+                row("errors (non-2xx) in all phases", (c16.errors + c64.errors + open.errors) + "", "", "", "0", c16.errors + c64.errors + open.errors == 0),
+                row(batchSize + "-invoice batch answered", fmt(batch[0]) + " ms", "", "", "< 1000 ms", batch[0] < 1000),
+                row(batchSize + "-invoice batch all events on Kafka", fmt(batch[1]) + " ms", "", "", "< 3000 ms", batch[1] < 3000),
+                row("resident memory now / peak", rss[0] / 1024 + " / " + rss[1] / 1024 + " MB", "", "", "< 350 MB", rss[1] < 350 * 1024));
+    }
+
+    // ---- load models ---------------------------------------------------------------------------
+
+    record Result(double throughput, long p50, long p99, long errors, double rate) {
+    }
+
+    static Result closed(int clients, int seconds, boolean report) throws Exception {
+        long end = System.nanoTime() + seconds * 1_000_000_000L;
+        List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+        AtomicLong errors = new AtomicLong();
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        long start = System.nanoTime();
+        for (int i = 0; i < clients; i++) {
+            pool.submit(() -> {
+                while (System.nanoTime() < end) {
+                    long t0 = System.nanoTime();
+                    try {
+                        int status = HTTP.send(create(), HttpResponse.BodyHandlers.discarding()).statusCode();
+                        if (status != 200) errors.incrementAndGet();
+                    } catch (Exception e) {
+                        errors.incrementAndGet();
+                    }
+                    latencies.add(System.nanoTime() - t0);
+                }
+                return null;
+            });
+        }
+        pool.shutdown();
+        pool.awaitTermination(seconds + 60L, TimeUnit.SECONDS);
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        Result r = summarize(latencies, errors.get(), latencies.size() / elapsed, 0);
+        if (report) {
+            System.out.printf("closed model, %d clients: %d creates in %.1f s = %.0f/s, p50 %s, p99 %s, errors %d%n",
+                    clients, latencies.size(), elapsed, r.throughput, ms(r.p50), ms(r.p99), r.errors);
+        }
+        return r;
+    }
+
+    /** Requests start on a fixed schedule whatever the answers do; latency counts from the scheduled start. */
+    static Result open(double rate, int seconds) throws Exception {
+        int total = (int) (rate * seconds);
+        long intervalNs = (long) (1e9 / rate);
+        List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+        AtomicLong errors = new AtomicLong();
+        CountDownLatch done = new CountDownLatch(total);
+        long start = System.nanoTime();
+        for (int i = 0; i < total; i++) {
+            long scheduled = start + i * intervalNs;
+            long wait = scheduled - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            }
+            HTTP.sendAsync(create(), HttpResponse.BodyHandlers.discarding()).whenComplete((response, failure) -> {
+                if (failure != null || response.statusCode() != 200) errors.incrementAndGet();
+                latencies.add(System.nanoTime() - scheduled);
+                done.countDown();
+            });
+        }
+        done.await(120, TimeUnit.SECONDS);
+        Result r = summarize(latencies, errors.get(), 0, rate);
+        System.out.printf("open model at %.0f/s for %d s: %d sent, p50 %s, p99 %s, errors %d%n", rate, seconds, total, ms(r.p50), ms(r.p99), r.errors);
+        return r;
+    }
+
+    static Result summarize(List<Long> latencies, long errors, double throughput, double rate) {
+        long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+        long p50 = sorted.length == 0 ? 0 : sorted[(int) (sorted.length * 0.50)];
+        long p99 = sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, (int) (sorted.length * 0.99))];
+        return new Result(throughput, p50, p99, errors, rate);
+    }
+
+    // ---- the batch and its events --------------------------------------------------------------
+
+    static double[] batch(int size) throws Exception {
+        Properties props = new Properties();
+        props.put("bootstrap.servers", "127.0.0.1:9092");
+        props.put("key.deserializer", StringDeserializer.class.getName());
+        props.put("value.deserializer", StringDeserializer.class.getName());
+        props.put("enable.auto.commit", "false");
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
+            List<TopicPartition> partitions = consumer.partitionsFor("invoice-events").stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToEnd(partitions);
+            partitions.forEach(consumer::position); // the end, before the batch is sent
+
+            StringBuilder body = new StringBuilder("[");
+            for (int i = 0; i < size; i++) {
+                body.append(i == 0 ? "" : ",").append(invoiceJson());
+            }
+            body.append(']');
+            long t0 = System.nanoTime();
+            HttpResponse<String> response = HTTP.send(request("/invoices/batch", body.toString()), HttpResponse.BodyHandlers.ofString());
+            double answered = (System.nanoTime() - t0) / 1e6;
+            if (response.statusCode() != 202) {
+                throw new IllegalStateException("batch answered " + response.statusCode() + ": " + response.body());
+            }
+            Set<String> expected = new HashSet<>();
+            JSON.readTree(response.body()).get("accepted").forEach(a -> expected.add(a.get("invoiceId").asText()));
+            // the relay publishes the outbox's jsonb text, which puts a space after each colon
+            Pattern id = Pattern.compile("\"invoiceId\":\\s*\"([0-9a-f-]{36})\"");
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (!expected.isEmpty() && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(100))) {
+                    Matcher m = id.matcher(record.value());
+                    if (m.find()) {
+                        expected.remove(m.group(1));
+                    }
+                }
+            }
+            double announced = (System.nanoTime() - t0) / 1e6;
+            System.out.printf("batch of %d: answered in %.0f ms, all events on Kafka after %.0f ms (%d missing)%n",
+                    size, answered, announced, expected.size());
+            return new double[]{answered, expected.isEmpty() ? announced : Double.POSITIVE_INFINITY};
+        }
+    }
+
+    // ---- baseline: pgbench running a create's SQL ----------------------------------------------
+
+    static double pgbench(int clients, int seconds) throws Exception {
+        try (var db = DriverManager.getConnection(DB, "invoice_service", "invoice_service"); var st = db.createStatement()) {
+            // same shape and indexes as the real tables, so the relay publishes nothing of the baseline
+            st.execute("create table if not exists bench_invoice (like invoice including all)");
+            st.execute("create table if not exists bench_outbox_event (like outbox_event including all)");
+        }
+        String envelope = "{\"eventId\":\"00000000-0000-0000-0000-000000000000\",\"type\":\"InvoiceCreated\",\"schemaVersion\":1,"
+                + "\"occurredAt\":\"2026-11-23T10:00:00Z\",\"source\":\"invoice-service\",\"merchantId\":\"" + MERCHANT + "\","
+                + "\"correlationId\":\"6f1c2f0e-3a52-4c1a-9d0e-000000000000\",\"clientId\":\"integrator-app\",\"payload\":{\"invoiceId\":\"00000000-0000-0000-0000-000000000000\","
+                + "\"invoiceIssuerId\":\"" + ISSUER + "\",\"status\":\"Created\",\"date\":\"2026-11-23T10:00:00Z\",\"sequence\":0,\"kind\":\"Direct\","
+                + "\"totalAmount\":360.00,\"currency\":\"DKK\",\"invoiceNumber\":\"N-12345678\",\"paymentReference\":\"REF-N-12345678\","
+                + "\"issuer\":{\"name\":\"Merchant One Instant\",\"country\":\"DK\",\"transferMethod\":\"Instant\"}}}";
+        String script = """
+                BEGIN;
+                SELECT * FROM invoice_issuer WHERE id = '%2$s' AND merchant_id = '%1$s';
+                SELECT * FROM sandbox_consumer WHERE phone_number = '+4540000001';
+                SELECT count(*) FROM invoice WHERE merchant_id = '%1$s' AND consumer_phone = '+4540000001' AND created_on = current_date AND status <> 'Invalid';
+                SELECT count(*) FROM invoice WHERE merchant_id = '%1$s' AND request_hash = md5(random()::text) || md5(random()::text);
+                INSERT INTO bench_invoice (id, merchant_id, issuer_id, kind, status, sequence, status_date, consumer_phone, consumer_name, total_amount, total_vat_amount, currency, invoice_number, payment_reference, issue_date, due_date, invoice_url, articles, request_hash, created_at, created_on)
+                  VALUES (gen_random_uuid(), '%1$s', '%2$s', 'Direct', 'Created', 0, now(), '+4540000001', 'Bench Payer', 360.00, 72.00, 'DKK', 'N-' || md5(random()::text), 'REF-1', current_date, current_date + 14, 'https://shop.example/i/1', '[{"articleNumber":"456","articleDescription":"Lorem ipsum","vatRate":25,"totalVatAmount":72,"totalPriceIncludingVat":360,"quantity":6,"pricePerUnit":60}]', md5(random()::text) || md5(random()::text), now(), current_date);
+                INSERT INTO bench_outbox_event (event_id, topic, record_key, envelope, created_at) VALUES (gen_random_uuid(), 'invoice-events', '%1$s', '%3$s'::jsonb, now());
+                COMMIT;
+                """.formatted(MERCHANT, ISSUER, envelope);
+        Path file = Files.createTempFile("create", ".sql");
+        Files.writeString(file, script);
+        Process p = new ProcessBuilder("pgbench", "-h", "127.0.0.1", "-U", "invoice_service", "-n", "-c", String.valueOf(clients),
+                "-j", "2", "-T", String.valueOf(seconds), "-f", file.toString(), "invoice_service")
+                .redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        Matcher m = Pattern.compile("tps = ([0-9.]+) \\(without initial connection time\\)").matcher(out);
+        if (!m.find()) {
+            throw new IllegalStateException("pgbench said: " + out);
+        }
+        double tps = Double.parseDouble(m.group(1));
+        Matcher lat = Pattern.compile("latency average = ([0-9.]+) ms").matcher(out);
+        System.out.printf("pgbench baseline, %d clients: %.0f tps, latency average %s ms%n", clients, tps, lat.find() ? lat.group(1) : "?");
+        try (var db = DriverManager.getConnection(DB, "invoice_service", "invoice_service"); var st = db.createStatement()) {
+            st.execute("drop table if exists bench_invoice");
+            st.execute("drop table if exists bench_outbox_event");
+        }
+        Files.delete(file);
+        return tps;
+    }
+
+    // ---- requests ------------------------------------------------------------------------------
+
+    static String invoiceJson() {
+        int n = slot.getAndIncrement();
+        String phone = phones.get((n / 10) % phones.size()); // 10 invoices per payer per day
+        String number = "B-" + UUID.randomUUID().toString().substring(0, 13);
+        LocalDate today = LocalDate.now(ZoneId.of("Europe/Copenhagen"));
+        return """
+                {"InvoiceIssuer":"%s","ConsumerAlias":{"Alias":"%s","AliasType":"Phone"},"ConsumerName":"Bench Payer",
+                 "TotalAmount":360,"TotalVATAmount":72,"InvoiceNumber":"%s","IssueDate":"%s","DueDate":"%s","PaymentReference":"REF-%s",
+                 "InvoiceArticles":[{"ArticleNumber":"456","ArticleDescription":"Lorem ipsum","VATRate":25,"TotalVATAmount":72,
+                 "TotalPriceIncludingVat":360,"Quantity":6,"PricePerUnit":60}],"InvoiceUrl":"https://shop.example/i/%s"}"""
+                .formatted(ISSUER, phone, number, today, today.plusDays(14), number, number);
+    }
+
+    static HttpRequest create() {
+        return request("/invoices", invoiceJson());
+    }
+
+    static HttpRequest request(String path, String body) {
+        return HttpRequest.newBuilder(URI.create(base + "/api/v1/merchants/" + MERCHANT + path))
+                .header("Authorization", "Bearer " + token).header("x-ibm-client-id", "integrator-app")
+                .header("x-ibm-client-secret", "integrator-app-secret").header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    }
+
+    static void registerPayers(String admin, int count) throws Exception {
+        long seed = System.currentTimeMillis() % 1_000_000L;
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        List<Future<String>> results = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String phone = "+457" + String.format("%07d", (seed * 7919 + i) % 10_000_000L);
+            results.add(pool.submit(() -> {
+                String body = "{\"phoneNumber\":\"" + phone + "\",\"name\":\"Bench Payer\",\"cards\":[{\"alwaysFails\":false}]}";
+                HttpRequest r = HttpRequest.newBuilder(URI.create(base + "/api/v1/admin/sandbox-consumers"))
+                        .header("Authorization", "Bearer " + admin).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                int status = HTTP.send(r, HttpResponse.BodyHandlers.discarding()).statusCode();
+                return status == 201 ? phone : null;
+            }));
+        }
+        for (Future<String> f : results) {
+            String phone = f.get();
+            if (phone != null) phones.add(phone);
+        }
+        pool.shutdown();
+    }
+
+    static String token(String client, String user, String password, String scope) throws IOException, InterruptedException {
+        String form = Map.of("grant_type", "password", "client_id", client, "client_secret", client + "-secret",
+                        "username", user, "password", password, "scope", scope).entrySet().stream()
+                .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(KEYCLOAK))
+                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        JsonNode json = JSON.readTree(r.body());
+        return json.get("access_token").asText();
+    }
+
+    /** VmRSS and VmHWM (peak) of the service, in kB. */
+    static long[] rss(long pid) throws IOException {
+        long now = 0, peak = 0;
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith("VmRSS:")) now = Long.parseLong(line.replaceAll("\\D", ""));
+            if (line.startsWith("VmHWM:")) peak = Long.parseLong(line.replaceAll("\\D", ""));
+        }
+        return new long[]{now, peak};
+    }
+
+    // ---- printing ------------------------------------------------------------------------------
+
+    static String[] row(String figure, String measured, String baseline, String ratio, String target, Boolean met) {
+        return new String[]{figure, measured, baseline, ratio, target, met == null ? "" : met ? "yes" : "NO"};
+    }
+
+    static void table(String[] header, String[]... rows) {
+        int[] w = new int[header.length];
+        List<String[]> all = new ArrayList<>();
+        all.add(header);
+        all.addAll(Arrays.asList(rows));
+        for (String[] r : all) for (int i = 0; i < r.length; i++) w[i] = Math.max(w[i], r[i].length());
+        for (String[] r : all) {
+            StringBuilder sb = new StringBuilder("| ");
+            for (int i = 0; i < r.length; i++) sb.append(String.format("%-" + w[i] + "s | ", r[i]));
+            System.out.println(sb.toString().stripTrailing());
+        }
+    }
+
+    static String fmt(double v) {
+        return String.format("%.0f", v);
+    }
+
+    static String ms(long nanos) {
+        return String.format("%.1f ms", nanos / 1e6);
+    }
+
+    static String ratio(double a, double b) {
+        return b == 0 ? "" : String.format("%.2f", a / b);
+    }
+}

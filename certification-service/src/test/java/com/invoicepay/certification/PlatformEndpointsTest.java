@@ -7,6 +7,6 @@ import io.quarkus.test.junit.QuarkusTest;
 class PlatformEndpointsTest extends PlatformEndpointsContract {
     @Override
     protected String documentedPath() {
-        return "/sandbox/clock"; // until this service's own API lands
+        return "/api/v1/certification/catalog";
     }
 }

@@ -1,0 +1,65 @@
+package com.invoicepay.certification.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+
+/** Settings of certification-service (prefix {@code certification}); each default works on the local stack. */
+@ConfigMapping(prefix = "certification")
+public interface CertificationConfig {
+
+    /** Classpath resource of the feature catalog this service certifies against. */
+    @WithDefault("catalog/invoice-v1.json")
+    String catalog();
+
+    Keycloak keycloak();
+
+    Values values();
+
+    /**
+     * Where the production client of an identification is looked up: Keycloak's admin REST API
+     * (clients of {@link #realm()}, their {@code environment} attribute and {@code integrator_id} claim mapper).
+     */
+    interface Keycloak {
+        @WithDefault("http://127.0.0.1:8180")
+        String url();
+
+        @WithDefault("payments")
+        String realm();
+
+        /** The realm the admin user lives in and the client it logs in with. */
+        @WithDefault("master")
+        String adminRealm();
+
+        @WithDefault("admin-cli")
+        String adminClientId();
+
+        @WithDefault("admin")
+        String adminUsername();
+
+        /** Local-stack password; set CERTIFICATION_KEYCLOAK_ADMIN_PASSWORD anywhere else. */
+        @WithDefault("admin")
+        String adminPassword();
+
+        /** Bound on each call to Keycloak; slower is a 503. */
+        @WithDefault("5s")
+        Duration timeout();
+    }
+
+    /** Run-specific values put into the instructions. */
+    interface Values {
+        @WithDefault("CERT-")
+        String referencePrefix();
+
+        @WithDefault("DKK")
+        String currency();
+
+        /** Amounts are drawn between these bounds (inclusive), two decimals. */
+        @WithDefault("100.00")
+        String minAmount();
+
+        @WithDefault("999.99")
+        String maxAmount();
+    }
+}

@@ -55,6 +55,10 @@ public class RunCase extends PanacheEntityBase {
     /** JSON array. */
     public String assertions;
     public String status;
+    /** When the verdict was reached, and why (api-activity record named). */
+    @Column(name = "judged_at")
+    public java.time.Instant judgedAt;
+    public String reason;
 
     public static Uni<List<RunCase>> ofRun(UUID runId) {
         return list("key.runId = ?1 order by key.ordinal", runId);

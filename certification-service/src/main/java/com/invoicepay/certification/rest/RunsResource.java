@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.invoicepay.certification.catalog.Catalog;
 import com.invoicepay.certification.catalog.CatalogStore;
+import com.invoicepay.certification.persistence.CaseEvidence;
 import com.invoicepay.certification.persistence.CertificationRun;
 import com.invoicepay.certification.persistence.RunCase;
 import com.invoicepay.certification.service.CertificationErrors;
@@ -52,7 +53,12 @@ public class RunsResource {
     }
 
     public record CaseView(String id, String feature, String title, String checklist, String instruction,
-                           String status, JsonNode assertions) {
+                           String status, Instant judgedAt, String reason, JsonNode assertions, List<EvidenceView> evidence) {
+    }
+
+    /** An observed api-activity record a case's assertion concerned. */
+    public record EvidenceView(int assertion, String outcome, UUID eventId, Instant occurredAt, String correlationId,
+                               UUID merchantId, String method, String route, int status, JsonNode values, String reason) {
     }
 
     public record RunView(UUID id, String integratorId, String sandboxClientId, String productionClientId,
@@ -85,7 +91,7 @@ public class RunsResource {
     @Operation(summary = "Step 1, identification: start a run for a client version, proven by a sandbox client's access token.")
     public Uni<Response> identify(RunService.Identification body) {
         return runs.identify(body).map(run -> Response.created(URI.create("/api/v1/certification/runs/" + run.id))
-                .entity(view(run, List.of())).build());
+                .entity(view(run, List.of(), List.of())).build());
     }
 
     @GET
@@ -94,7 +100,7 @@ public class RunsResource {
     @WithSession
     @Operation(summary = "A run with its selected features, its cases, their instructions and status.")
     public Uni<RunView> get(@PathParam("runId") UUID runId) {
-        return runs.find(runId).map(this::owned).chain(runs::withCases).map(r -> view(r.run(), r.cases()));
+        return runs.find(runId).map(this::owned).chain(runs::withCases).map(r -> view(r.run(), r.cases(), r.evidence()));
     }
 
     @PUT
@@ -105,7 +111,7 @@ public class RunsResource {
     public Uni<RunView> select(@PathParam("runId") UUID runId, FeatureSelection body) {
         return runs.find(runId).map(this::owned)
                 .chain(run -> runs.select(run, body == null ? null : body.features()))
-                .map(r -> view(r.run(), r.cases()));
+                .map(r -> view(r.run(), r.cases(), r.evidence()));
     }
 
     /** The caller's integrator must be the run's, unless the caller is an administrator. */
@@ -121,16 +127,31 @@ public class RunsResource {
         return run;
     }
 
-    private RunView view(CertificationRun run, List<RunCase> cases) {
+    private RunView view(CertificationRun run, List<RunCase> cases, List<CaseEvidence> evidence) {
         return new RunView(run.id, run.integratorId, run.sandboxClientId, run.productionClientId, run.clientSystemName,
                 run.clientVersion, run.majorMinor, run.status, run.catalogVersion, run.featureList(),
                 new RunValues(run.amount, run.currency, run.paymentReference, run.invoiceNumber),
-                run.createdAt, run.selectedAt, cases.stream().map(this::caseView).toList());
+                run.createdAt, run.selectedAt, cases.stream().map(c -> caseView(c, evidence.stream()
+                .filter(e -> e.ordinal == c.key.ordinal).map(this::evidenceView).toList())).toList());
     }
 
-    private CaseView caseView(RunCase c) {
+    private EvidenceView evidenceView(CaseEvidence e) {
+        return new EvidenceView(e.assertionIndex, e.outcome, e.eventId, e.occurredAt, e.correlationId, e.merchantId,
+                e.method, e.route, e.status, tree(e.observedValues), e.reason);
+    }
+
+    private JsonNode tree(String text) {
         try {
-            return new CaseView(c.caseId, c.feature, c.title, c.checklist, c.instruction, c.status, json.readTree(c.assertions));
+            return text == null ? null : json.readTree(text);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private CaseView caseView(RunCase c, List<EvidenceView> evidence) {
+        try {
+            return new CaseView(c.caseId, c.feature, c.title, c.checklist, c.instruction, c.status, c.judgedAt, c.reason,
+                    json.readTree(c.assertions), evidence);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }

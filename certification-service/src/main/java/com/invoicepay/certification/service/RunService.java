@@ -10,6 +10,7 @@ import com.invoicepay.certification.catalog.CatalogStore;
 import com.invoicepay.certification.client.KeycloakClientRegistry;
 import com.invoicepay.certification.client.SandboxTokenVerifier;
 import com.invoicepay.certification.config.CertificationConfig;
+import com.invoicepay.certification.persistence.CaseEvidence;
 import com.invoicepay.certification.persistence.CertificationRun;
 import com.invoicepay.certification.persistence.RunCase;
 import com.invoicepay.common.web.ApiException;
@@ -49,7 +50,7 @@ public class RunService {
                                  String clientSystemName, String clientVersion, String accessToken) {
     }
 
-    public record RunWithCases(CertificationRun run, List<RunCase> cases) {
+    public record RunWithCases(CertificationRun run, List<RunCase> cases, List<CaseEvidence> evidence) {
     }
 
     private final CatalogStore catalogs;
@@ -180,7 +181,7 @@ public class RunService {
         return RunCase.deleteOfRun(run.id)
                 .chain(() -> Panache.getSession()).chain(session -> session.flush()) // old cases gone before the new ones go in
                 .chain(() -> RunCase.persist(cases))
-                .replaceWith(new RunWithCases(run, cases));
+                .replaceWith(new RunWithCases(run, cases, List.of()));
     }
 
     public Uni<CertificationRun> find(UUID id) {
@@ -189,7 +190,7 @@ public class RunService {
     }
 
     public Uni<RunWithCases> withCases(CertificationRun run) {
-        return RunCase.ofRun(run.id).map(cases -> new RunWithCases(run, cases));
+        return RunCase.ofRun(run.id).chain(cases -> CaseEvidence.ofRun(run.id).map(evidence -> new RunWithCases(run, cases, evidence)));
     }
 
     /** The values a run's instructions and assertions carry. */

@@ -241,7 +241,8 @@ class CertificationRunsTest {
                 .body("values.currency", equalTo("DKK"))
                 .extract();
         String reference = run.path("values.paymentReference");
-        String amount = run.jsonPath().getString("values.amount");
+        // as the instruction writes it, two decimals (JsonPath would read the number 746.40 as 746.4)
+        String amount = new java.math.BigDecimal(run.jsonPath().getString("values.amount")).setScale(2).toPlainString();
         String invoiceNumber = run.path("values.invoiceNumber");
         String instruction = run.path("cases.find { it.id == 'invoicedirect-create' }.instruction");
         assertTrue(instruction.contains(amount + " DKK") && instruction.contains(reference) && instruction.contains(invoiceNumber), instruction);
@@ -249,6 +250,7 @@ class CertificationRunsTest {
                 .body("status", equalTo("SELECTED"))
                 .body("cases.find { it.id == 'invoicedirect-create' }.assertions[0].values.paymentReference", equalTo(reference))
                 .body("cases.find { it.id == 'invoicedirect-create' }.assertions[0].values.totalAmount", equalTo(amount))
+                .body("values.amount", equalTo(Float.valueOf(amount)))
                 .body("cases.find { it.id == 'invoicedirect-create' }.assertions[0].status", equalTo(202));
     }
 

@@ -96,6 +96,9 @@ public class RunService {
         return tokens.verify(accessToken).chain(verified -> {
             JsonWebToken token = verified.orElseThrow(() -> input(TOKEN_INVALID,
                     "accessToken is not a valid, unexpired access token of the sandbox (signature, issuer or expiry)."));
+            if (!"Bearer".equals(claim(token, "typ"))) { // Keycloak's ID and refresh tokens are signed alike
+                throw input(TOKEN_INVALID, "accessToken is a token of type '" + claim(token, "typ") + "', not an access token.");
+            }
             if (!sandboxClientId.equals(claim(token, "azp"))) {
                 throw input(TOKEN_NOT_SANDBOX_CLIENTS, "accessToken was not issued to sandboxClientId '" + sandboxClientId + "'.");
             }

@@ -157,6 +157,25 @@ class CertificationRunsTest {
     }
 
     @Test
+    void anIdTokenInsteadOfAnAccessTokenIs12010() {
+        String idToken = Keycloak.token(Map.of("grant_type", "password", "client_id", INTEGRATOR_APP.clientId(),
+                "client_secret", INTEGRATOR_APP.secret(), "username", LocalStack.MERCHANT_1.username(),
+                "password", LocalStack.MERCHANT_1.password(), "scope", "openid")).get("id_token").asText();
+        Map<String, Object> body = identification();
+        body.put("accessToken", idToken);
+        identify(body).statusCode(400).body("error_code", equalTo("12010"))
+                .body("error_description", containsString("not an access token"));
+    }
+
+    @Test
+    void aMerchantUsersAccessTokenOfTheSandboxClientIsAccepted() {
+        // the token of the client's merchant session (authorization-code or password grant) proves the client too
+        Map<String, Object> body = identification();
+        body.put("accessToken", Keycloak.userToken(INTEGRATOR_APP, LocalStack.MERCHANT_1, "openid invoice"));
+        identify(body).statusCode(201).body("status", equalTo("IDENTIFIED"));
+    }
+
+    @Test
     void anotherClientsTokenIs12011NamingSandboxClientId() {
         Map<String, Object> body = identification();
         body.put("accessToken", sandbox2Token);

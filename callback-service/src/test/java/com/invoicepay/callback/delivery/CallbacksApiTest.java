@@ -3,11 +3,10 @@ package com.invoicepay.callback.delivery;
 import com.invoicepay.callback.Receiver;
 import com.invoicepay.callback.TestSupport;
 import com.invoicepay.callback.messaging.CallbackCommandsConsumer;
-import com.invoicepay.common.events.EnvelopeDeserializer;
-import com.invoicepay.common.events.EnvelopeSerializer;
 import com.invoicepay.common.events.EventEnvelope;
 import com.invoicepay.common.events.EventOrigin;
 import com.invoicepay.common.events.Topics;
+import com.invoicepay.testsupport.EnvelopeCompanion;
 import com.invoicepay.testsupport.Keycloak;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -73,15 +72,7 @@ class CallbacksApiTest {
     static void setUp() {
         token1 = Keycloak.userToken(INTEGRATOR_APP, MERCHANT_1, "openid invoice");
         token2 = Keycloak.userToken(INTEGRATOR_APP, MERCHANT_2, "openid invoice");
-        kafka = new KafkaCompanion("127.0.0.1:9092");
-        EnvelopeDeserializer envelopes = new EnvelopeDeserializer();
-        kafka.registerSerde(EventEnvelope.class, new EnvelopeSerializer(), (topic, data) -> {
-            try {
-                return envelopes.deserialize(topic, data);
-            } catch (RuntimeException notAnEnvelope) {
-                return null;
-            }
-        });
+        kafka = EnvelopeCompanion.tolerant();
         callbackEvents = kafka.consume(String.class, EventEnvelope.class).fromTopics("test-" + Topics.CALLBACK_EVENTS);
     }
 

@@ -1,10 +1,9 @@
 package com.invoicepay.invoice.rest;
 
-import com.invoicepay.common.events.EnvelopeDeserializer;
-import com.invoicepay.common.events.EnvelopeSerializer;
 import com.invoicepay.common.events.EventEnvelope;
 import com.invoicepay.common.events.InvoiceStatusChanged;
 import com.invoicepay.common.events.Topics;
+import com.invoicepay.testsupport.EnvelopeCompanion;
 import com.invoicepay.testsupport.Keycloak;
 import com.invoicepay.testsupport.LocalStack;
 import com.atlassian.oai.validator.OpenApiInteractionValidator;
@@ -68,16 +67,7 @@ abstract class InvoiceApiTestBase {
         merchant2Token = Keycloak.userToken(INTEGRATOR_APP, MERCHANT_2, "openid invoice");
         payerToken = Keycloak.userToken(INTEGRATOR_APP, MERCHANT_1, "openid invoice-usersimulation");
         adminToken = Keycloak.userToken(INTEGRATOR_APP, LocalStack.OPS_ADMIN, "openid");
-        kafka = new KafkaCompanion("127.0.0.1:9092");
-        // skip records that are not envelopes, as the services' consumers do, instead of dying on them
-        EnvelopeDeserializer envelopes = new EnvelopeDeserializer();
-        kafka.registerSerde(EventEnvelope.class, new EnvelopeSerializer(), (topic, data) -> {
-            try {
-                return envelopes.deserialize(topic, data);
-            } catch (RuntimeException notAnEnvelope) {
-                return null;
-            }
-        });
+        kafka = EnvelopeCompanion.tolerant();
         events = kafka.consume(String.class, EventEnvelope.class).fromTopics("test-" + Topics.INVOICE_EVENTS);
     }
 

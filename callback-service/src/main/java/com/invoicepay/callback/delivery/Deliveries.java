@@ -1,5 +1,7 @@
 package com.invoicepay.callback.delivery;
 
+import com.invoicepay.common.outbox.Outbox;
+
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.invoicepay.callback.CallbackErrors;
@@ -78,7 +80,7 @@ public class Deliveries {
     private final Endpoints endpoints;
     private final CallbackUrls urls;
     private final CallbackSender sender;
-    private final PoolOutbox outbox;
+    private final Outbox outbox;
     private final Clock clock;
     private final CallbackConfig config;
     private final PlatformConfig platform;
@@ -87,7 +89,7 @@ public class Deliveries {
     private final java.util.concurrent.ExecutorService workers;
     private final Timer latency;
 
-    public Deliveries(Pool pool, Endpoints endpoints, CallbackUrls urls, CallbackSender sender, PoolOutbox outbox,
+    public Deliveries(Pool pool, Endpoints endpoints, CallbackUrls urls, CallbackSender sender, Outbox outbox,
                       Clock clock, CallbackConfig config, PlatformConfig platform, MeterRegistry metrics) {
         this.pool = pool;
         this.endpoints = endpoints;

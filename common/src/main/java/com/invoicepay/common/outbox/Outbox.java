@@ -51,6 +51,29 @@ public class Outbox {
                 .replaceWithVoid();
     }
 
+    /**
+     * The same row on a Vert.x SQL connection's transaction, for services that work on the pool
+     * directly. It does not nudge the relay: call {@link #nudge()} once the transaction committed.
+     */
+    public Uni<Void> add(io.vertx.mutiny.sqlclient.SqlConnection connection, String topic, String key, EventEnvelope event) {
+        String json;
+        try {
+            json = EventJson.MAPPER.writeValueAsString(event);
+        } catch (JsonProcessingException e) {
+            return Uni.createFrom().failure(new IllegalArgumentException("event cannot be serialized", e));
+        }
+        return connection.preparedQuery("""
+                        insert into outbox_event (event_id, topic, record_key, envelope, created_at)
+                        values ($1, $2, $3, cast(cast($4 as text) as jsonb), now())""")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(event.eventId(), config.topicPrefix().orElse("") + topic, key, json))
+                .replaceWithVoid();
+    }
+
+    /** Publish soon: after a transaction that added rows committed. */
+    public void nudge() {
+        relay.nudge();
+    }
+
     public Uni<Void> add(Mutiny.Session session, String topic, String key, EventEnvelope event) {
         String json;
         try {

@@ -6,7 +6,7 @@ import com.invoicepay.common.events.EventEnvelope;
 import com.invoicepay.common.events.EventJson;
 import com.invoicepay.common.events.EventOrigin;
 import com.invoicepay.common.events.Topics;
-import com.invoicepay.common.outbox.OutboxRelay;
+import com.invoicepay.common.outbox.Outbox;
 import com.invoicepay.report.config.ReportConfig;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -37,15 +37,15 @@ public class Reconciliations {
 
     private final Pool pool;
     private final Clock clock;
-    private final OutboxRelay relay;
+    private final Outbox outbox;
     private final PlatformConfig platform;
     private final int window;
     private final int batchSize;
 
-    public Reconciliations(Pool pool, Clock clock, OutboxRelay relay, PlatformConfig platform, ReportConfig config) {
+    public Reconciliations(Pool pool, Clock clock, Outbox outbox, PlatformConfig platform, ReportConfig config) {
         this.pool = pool;
         this.clock = clock;
-        this.relay = relay;
+        this.outbox = outbox;
         this.platform = platform;
         this.window = config.reconciliation().dateWindowDays();
         this.batchSize = config.reconciliation().batchSize();
@@ -116,7 +116,7 @@ public class Reconciliations {
                         values ($1, $2, $3, $4, 'Running', $5)""")
                 .execute(Tuple.of(runId, merchantId, now.atOffset(java.time.ZoneOffset.UTC), window, (long) text.length()))
                 .invoke(() -> process(runId, merchantId, cursor).subscribe().with(
-                        done -> relay.nudge(),
+                        done -> outbox.nudge(),
                         failure -> {
                             LOG.errorf("reconciliation %s failed: %s", runId, failure.toString());
                             pool.preparedQuery("update reconciliation_run set status = 'Failed', failure = $2 where id = $1")
@@ -246,19 +246,7 @@ public class Reconciliations {
                             r.getInteger("missing_transfers"));
                     EventEnvelope event = EventEnvelope.of(COMPLETED, 1, now, platform.serviceName(), merchantId,
                             EventOrigin.NONE, payload);
-                    String json;
-                    try {
-                        json = EventJson.MAPPER.writeValueAsString(event);
-                    } catch (JsonProcessingException e) {
-                        return Uni.createFrom().failure(e);
-                    }
-                    // the same row Outbox.add writes, on this connection's transaction
-                    return conn.preparedQuery("""
-                                    insert into outbox_event (event_id, topic, record_key, envelope, created_at)
-                                    values ($1, $2, $3, cast(cast($4 as text) as jsonb), now())""")
-                            .execute(Tuple.of(event.eventId(), platform.topicPrefix().orElse("") + Topics.REPORT_EVENTS,
-                                    merchantId.toString(), json))
-                            .replaceWithVoid();
+                    return outbox.add(conn, Topics.REPORT_EVENTS, merchantId.toString(), event);
                 });
     }
 

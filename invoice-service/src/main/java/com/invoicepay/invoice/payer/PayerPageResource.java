@@ -104,7 +104,7 @@ public class PayerPageResource {
                     String status = InvoiceService.PAID.equals(invoice.status) ? "paid" : InvoiceService.ACCEPTED.equals(invoice.status) ? "accepted" : null;
                     URI next = invoice.redirectUrl != null && status != null
                             ? URI.create(invoice.redirectUrl + (invoice.redirectUrl.contains("?") ? "&" : "?") + "status=" + status)
-                            : URI.create(links.of(invoice).get(0).href());
+                            : URI.create("/pay/" + token); // back to this page, on the host that served it
                     return Response.seeOther(next).build();
                 })
                 .onFailure(PayerMistake.class).recoverWithUni(e -> Panache.withSession(() -> view(token))

@@ -1,5 +1,6 @@
 package com.invoicepay.invoice.rest;
 
+import com.invoicepay.testsupport.HeadlessChromium;
 import com.google.zxing.BinaryBitmap;
 import com.google.zxing.MultiFormatReader;
 import com.google.zxing.RGBLuminanceSource;
@@ -148,6 +149,31 @@ class InvoiceBatchAndLinkTest extends InvoiceApiTestBase {
                 .when().post(pathOf(href)).then().statusCode(303)
                 .header("Location", equalTo("https://shop.example/thanks?order=" + number + "&status=paid"));
         given().when().get(pathOf(href)).then().statusCode(200).body(containsString("id=\"status\">Paid<"));
+    }
+
+    /** The one browser test: a real headless Chromium opens the link, the payer pays, the page shows Paid. */
+    @Test
+    void aPayerPaysInARealBrowser() throws Exception {
+        String number = number();
+        Map<String, Object> body = link(number);
+        body.remove("RedirectUrl"); // without one, the page returns to itself after the decision
+        var created = post("/link", body).statusCode(200).extract().jsonPath();
+        String id = created.getString("invoiceId");
+        String href = created.getString("links[0].href");
+        String page = "http://127.0.0.1:" + io.restassured.RestAssured.port + pathOf(href);
+        try (HeadlessChromium browser = HeadlessChromium.start()) {
+            browser.open(page);
+            assertEquals("Created", browser.evaluate("document.getElementById('status').textContent"));
+            assertEquals(number, browser.evaluate("document.getElementById('invoice-number').textContent"));
+            assertEquals("360.00", browser.evaluate("document.getElementById('amount').textContent"));
+            browser.evaluate("document.getElementById('phone').value = " + '"' + payerPhone + '"' + "; "
+                    + "document.getElementById('pay').click(); true");
+            browser.waitUntil("document.getElementById('status') && document.getElementById('status').textContent === 'Paid'",
+                    Duration.ofSeconds(20));
+            assertEquals(page, browser.evaluate("location.href"), "the page came back to itself after paying");
+            assertEquals("", browser.evaluate("document.getElementById('pay') ? 'still payable' : ''"), "a paid invoice offers no pay button");
+        }
+        assertEquals("Paid", status(id));
     }
 
     @Test

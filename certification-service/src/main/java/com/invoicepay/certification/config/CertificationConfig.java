@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
+import java.util.Optional;
 
 /** Settings of certification-service (prefix {@code certification}); each default works on the local stack. */
 @ConfigMapping(prefix = "certification")
@@ -14,6 +15,29 @@ public interface CertificationConfig {
     String catalog();
 
     Keycloak keycloak();
+
+    /** A case not judged within this time after the run's selection is FAILED with "not observed" evidence. */
+    @WithDefault("PT30M")
+    Duration caseTimeout();
+
+    /** How often the clock is applied to open cases (timeouts, forbidden windows): CaseSweeper. */
+    @WithDefault("5s")
+    Duration sweepInterval();
+
+    Signing signing();
+
+    /**
+     * The key approved reports are signed with (Ed25519). Outside sandbox mode both are required;
+     * in sandbox mode without them a key is generated once and kept in the database. Every key that
+     * ever signed stays published at {@code /api/v1/certification/keys}, so a key can rotate.
+     */
+    interface Signing {
+        /** The {@code kid} the signatures carry. */
+        Optional<String> keyId();
+
+        /** PKCS#8 of an Ed25519 private key, base64. */
+        Optional<String> privateKey();
+    }
 
     Values values();
 

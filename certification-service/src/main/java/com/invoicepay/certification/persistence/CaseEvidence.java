@@ -11,7 +11,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-/** An observed api-activity record that a case's assertion concerned, and how it fared: the evidence of a verdict. */
+/**
+ * What a case's assertion concerned, and how it fared: an observed api-activity call, an event of
+ * invoice-events or callback-events, a command sent, a review decision, or a timeout. The evidence of a verdict.
+ */
 @Entity
 @Table(name = "case_evidence")
 public class CaseEvidence extends PanacheEntityBase {
@@ -22,7 +25,7 @@ public class CaseEvidence extends PanacheEntityBase {
     public int ordinal;
     @Column(name = "assertion_index")
     public int assertionIndex;
-    /** MATCHED, MISMATCHED or OTHER_STATUS (see CallJudge.Outcome). */
+    /** See CaseRules.Outcomes. */
     public String outcome;
     @Column(name = "event_id")
     public UUID eventId;
@@ -34,7 +37,17 @@ public class CaseEvidence extends PanacheEntityBase {
     public UUID merchantId;
     public String method;
     public String route;
-    public int status;
+    public Integer status;
+    /** api-activity, invoice-events, callback-events, callback-commands, review or timeout. */
+    public String source;
+    @Column(name = "event_type")
+    public String eventType;
+    @Column(name = "invoice_id")
+    public UUID invoiceId;
+    @Column(name = "session_id")
+    public String sessionId;
+    @Column(name = "token_issued_at")
+    public Instant tokenIssuedAt;
     /** JSON object. */
     @Column(name = "observed_values")
     public String observedValues;
@@ -44,7 +57,12 @@ public class CaseEvidence extends PanacheEntityBase {
         return list("runId = ?1 order by occurredAt, id", runId);
     }
 
-    public static Uni<List<CaseEvidence>> matched(UUID runId, int ordinal) {
-        return list("runId = ?1 and ordinal = ?2 and outcome = 'MATCHED'", runId, ordinal);
+    public static Uni<List<CaseEvidence>> ofCase(UUID runId, int ordinal) {
+        return list("runId = ?1 and ordinal = ?2 order by occurredAt, id", runId, ordinal);
+    }
+
+    /** The commands this service sent with these event ids (callback-events answer by commandId). */
+    public static Uni<List<CaseEvidence>> sentCommand(UUID commandId) {
+        return list("eventId = ?1 and outcome = 'SENT'", commandId);
     }
 }

@@ -18,6 +18,10 @@ import java.util.UUID;
 public class CertificationRun extends PanacheEntityBase {
     public static final String IDENTIFIED = "IDENTIFIED";
     public static final String SELECTED = "SELECTED";
+    /** Every case passed and the report was signed; a certificate was issued. Final. */
+    public static final String APPROVED = "APPROVED";
+    /** Cancelled by its integrator or an administrator; open cases SKIPPED. Final. */
+    public static final String CANCELLED = "CANCELLED";
 
     @Id
     public UUID id;
@@ -47,6 +51,16 @@ public class CertificationRun extends PanacheEntityBase {
     public Instant createdAt;
     @Column(name = "selected_at")
     public Instant selectedAt;
+    /** The merchant first seen in the run's traffic: test callbacks are sent to its endpoint. */
+    @Column(name = "merchant_id")
+    public UUID merchantId;
+    @Column(name = "finished_at")
+    public Instant finishedAt;
+    /** The approved report: the exact signed UTF-8 JSON. */
+    public String report;
+    /** JWS compact serialization of {@link #report}. */
+    @Column(name = "report_jws")
+    public String reportJws;
 
     public List<String> featureList() {
         return features == null || features.isBlank() ? List.of() : Arrays.asList(features.split(","));

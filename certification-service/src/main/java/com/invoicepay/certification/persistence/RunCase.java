@@ -18,6 +18,10 @@ import java.util.UUID;
 @Table(name = "run_case")
 public class RunCase extends PanacheEntityBase {
     public static final String PENDING = "PENDING";
+    /** A review case the integrator answered, waiting for an administrator. */
+    public static final String REVIEW = "REVIEW";
+    /** Not judged: its run was cancelled, or (in a report) its feature was not selected. */
+    public static final String SKIPPED = "SKIPPED";
 
     @Embeddable
     public static class Key implements Serializable {
@@ -59,6 +63,12 @@ public class RunCase extends PanacheEntityBase {
     @Column(name = "judged_at")
     public java.time.Instant judgedAt;
     public String reason;
+    /** The integrator's answer to a review case. */
+    public String declaration;
+
+    public boolean open() {
+        return PENDING.equals(status) || REVIEW.equals(status);
+    }
 
     public static Uni<List<RunCase>> ofRun(UUID runId) {
         return list("key.runId = ?1 order by key.ordinal", runId);

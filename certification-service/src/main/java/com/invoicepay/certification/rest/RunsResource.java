@@ -7,14 +7,12 @@ import com.invoicepay.certification.catalog.CatalogStore;
 import com.invoicepay.certification.persistence.CaseEvidence;
 import com.invoicepay.certification.persistence.CertificationRun;
 import com.invoicepay.certification.persistence.RunCase;
-import com.invoicepay.certification.service.CertificationErrors;
+import com.invoicepay.certification.service.CaseService;
+import com.invoicepay.certification.service.CertificateService;
 import com.invoicepay.certification.service.RunService;
-import com.invoicepay.common.web.ApiException;
-import com.invoicepay.common.web.ErrorKind;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.security.Authenticated;
-import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -25,7 +23,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -37,7 +34,8 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Steps 1 and 2 of self-certification (seed 000). Identification is authenticated by the sandbox
+ * The steps of self-certification (seed 000): identification, selection, the run's cases (test
+ * callbacks, declarations, reviews, cancelling) and approval. Identification is authenticated by the sandbox
  * client's access token in the body; reading and changing a run afterwards takes a bearer token of the
  * same integrator (claim {@code integrator_id}) or of an administrator (realm role {@code admin}).
  */
@@ -53,30 +51,37 @@ public class RunsResource {
     }
 
     public record CaseView(String id, String feature, String title, String checklist, String instruction,
-                           String status, Instant judgedAt, String reason, JsonNode assertions, List<EvidenceView> evidence) {
+                           String status, Instant judgedAt, String reason, String declaration, JsonNode assertions,
+                           List<EvidenceView> evidence) {
     }
 
-    /** An observed api-activity record a case's assertion concerned. */
-    public record EvidenceView(int assertion, String outcome, UUID eventId, Instant occurredAt, String correlationId,
-                               UUID merchantId, String method, String route, int status, JsonNode values, String reason) {
+    /** What a case's assertion concerned: a call, an event, a command sent, a review, a timeout. */
+    public record EvidenceView(int assertion, String outcome, String source, String type, UUID eventId, Instant occurredAt,
+                               String correlationId, UUID merchantId, String method, String route, Integer status,
+                               UUID invoiceId, JsonNode values, String reason) {
     }
 
     public record RunView(UUID id, String integratorId, String sandboxClientId, String productionClientId,
                           String clientSystemName, String clientVersion, String majorMinor, String status,
-                          String catalogVersion, List<String> features, RunValues values, Instant createdAt,
-                          Instant selectedAt, List<CaseView> cases) {
+                          String catalogVersion, List<String> features, RunValues values, UUID merchantId,
+                          Instant createdAt, Instant selectedAt, Instant finishedAt, List<CaseView> cases) {
     }
 
     private final RunService runs;
+    private final CaseService cases;
+    private final CertificateService certificates;
     private final CatalogStore catalogs;
     private final ObjectMapper json;
-    private final SecurityIdentity identity;
+    private final Callers callers;
 
-    public RunsResource(RunService runs, CatalogStore catalogs, ObjectMapper json, SecurityIdentity identity) {
+    public RunsResource(RunService runs, CaseService cases, CertificateService certificates, CatalogStore catalogs,
+                        ObjectMapper json, Callers callers) {
         this.runs = runs;
+        this.cases = cases;
+        this.certificates = certificates;
         this.catalogs = catalogs;
         this.json = json;
-        this.identity = identity;
+        this.callers = callers;
     }
 
     @GET
@@ -100,7 +105,7 @@ public class RunsResource {
     @WithSession
     @Operation(summary = "A run with its selected features, its cases, their instructions and status.")
     public Uni<RunView> get(@PathParam("runId") UUID runId) {
-        return runs.find(runId).map(this::owned).chain(runs::withCases).map(r -> view(r.run(), r.cases(), r.evidence()));
+        return runs.find(runId).map(callers::owned).chain(runs::withCases).map(r -> view(r.run(), r.cases(), r.evidence()));
     }
 
     @PUT
@@ -109,35 +114,76 @@ public class RunsResource {
     @WithTransaction
     @Operation(summary = "Step 2, selection: the features to certify; mandatory ones are always included.")
     public Uni<RunView> select(@PathParam("runId") UUID runId, FeatureSelection body) {
-        return runs.find(runId).map(this::owned)
+        return runs.find(runId).map(callers::owned)
                 .chain(run -> runs.select(run, body == null ? null : body.features()))
                 .map(r -> view(r.run(), r.cases(), r.evidence()));
     }
 
-    /** The caller's integrator must be the run's, unless the caller is an administrator. */
-    private CertificationRun owned(CertificationRun run) {
-        if (identity.hasRole("admin")) {
-            return run;
-        }
-        Object integrator = identity.getPrincipal() instanceof JsonWebToken jwt ? jwt.getClaim("integrator_id") : null;
-        if (integrator == null || !run.integratorId.equals(integrator.toString().replace("\"", ""))) {
-            throw new ApiException(403, ErrorKind.InputError, CertificationErrors.RUN_OTHER_INTEGRATOR,
-                    "Certification run " + run.id + " belongs to another integrator.");
-        }
-        return run;
+    @POST
+    @Path("/runs/{runId}/cancellation")
+    @Authenticated
+    @WithTransaction
+    @Operation(summary = "Cancel a run that is not finished; its open cases become SKIPPED.")
+    public Uni<RunView> cancel(@PathParam("runId") UUID runId) {
+        return runs.find(runId).map(callers::owned).chain(run -> cases.cancel(run, callers.actor()))
+                .chain(runs::withCases).map(r -> view(r.run(), r.cases(), r.evidence()));
+    }
+
+    @POST
+    @Path("/runs/{runId}/cases/{caseId}/commands")
+    @Authenticated
+    @WithTransaction
+    @Operation(summary = "Ask callback-service for the case's test callbacks (one per status) to the run's merchant endpoint.")
+    public Uni<Response> sendCommands(@PathParam("runId") UUID runId, @PathParam("caseId") String caseId) {
+        return runs.find(runId).map(callers::owned)
+                .chain(run -> cases.findCase(run, caseId).chain(c -> cases.sendCommands(run, c)))
+                .replaceWith(() -> Response.accepted().build());
+    }
+
+    @PUT
+    @Path("/runs/{runId}/cases/{caseId}/declaration")
+    @Authenticated
+    @WithTransaction
+    @Operation(summary = "The integrator's answer to a review case {text}; the case then waits for an administrator (REVIEW).")
+    public Uni<RunView> declare(@PathParam("runId") UUID runId, @PathParam("caseId") String caseId, CaseService.Declaration body) {
+        return runs.find(runId).map(callers::owned)
+                .chain(run -> cases.findCase(run, caseId).map(c -> cases.declare(run, c, body)).replaceWith(run))
+                .chain(runs::withCases).map(r -> view(r.run(), r.cases(), r.evidence()));
+    }
+
+    @PUT
+    @Path("/runs/{runId}/cases/{caseId}/review")
+    @Authenticated
+    @WithTransaction
+    @Operation(summary = "An administrator's decision on a declared review case: {decision: ACCEPTED|REJECTED, comment}.")
+    public Uni<RunView> review(@PathParam("runId") UUID runId, @PathParam("caseId") String caseId, CaseService.Review body) {
+        callers.requireAdmin();
+        return runs.find(runId)
+                .chain(run -> cases.findCase(run, caseId).chain(c -> cases.review(run, c, body, callers.actor())).replaceWith(run))
+                .chain(runs::withCases).map(r -> view(r.run(), r.cases(), r.evidence()));
+    }
+
+    @POST
+    @Path("/runs/{runId}/approval")
+    @Authenticated
+    @WithTransaction
+    @Operation(summary = "Step 4: approve a run whose every case passed; the report is signed and a certificate issued.")
+    public Uni<Response> approve(@PathParam("runId") UUID runId) {
+        return runs.find(runId).map(callers::owned).chain(certificates::approve)
+                .map(run -> Response.ok(run.report, MediaType.APPLICATION_JSON).build());
     }
 
     private RunView view(CertificationRun run, List<RunCase> cases, List<CaseEvidence> evidence) {
         return new RunView(run.id, run.integratorId, run.sandboxClientId, run.productionClientId, run.clientSystemName,
                 run.clientVersion, run.majorMinor, run.status, run.catalogVersion, run.featureList(),
-                new RunValues(run.amount, run.currency, run.paymentReference, run.invoiceNumber),
-                run.createdAt, run.selectedAt, cases.stream().map(c -> caseView(c, evidence.stream()
+                new RunValues(run.amount, run.currency, run.paymentReference, run.invoiceNumber), run.merchantId,
+                run.createdAt, run.selectedAt, run.finishedAt, cases.stream().map(c -> caseView(c, evidence.stream()
                 .filter(e -> e.ordinal == c.key.ordinal).map(this::evidenceView).toList())).toList());
     }
 
     private EvidenceView evidenceView(CaseEvidence e) {
-        return new EvidenceView(e.assertionIndex, e.outcome, e.eventId, e.occurredAt, e.correlationId, e.merchantId,
-                e.method, e.route, e.status, tree(e.observedValues), e.reason);
+        return new EvidenceView(e.assertionIndex, e.outcome, e.source, e.eventType, e.eventId, e.occurredAt, e.correlationId,
+                e.merchantId, e.method, e.route, e.status, e.invoiceId, tree(e.observedValues), e.reason);
     }
 
     private JsonNode tree(String text) {
@@ -151,7 +197,7 @@ public class RunsResource {
     private CaseView caseView(RunCase c, List<EvidenceView> evidence) {
         try {
             return new CaseView(c.caseId, c.feature, c.title, c.checklist, c.instruction, c.status, c.judgedAt, c.reason,
-                    json.readTree(c.assertions), evidence);
+                    c.declaration, json.readTree(c.assertions), evidence);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }

@@ -3,45 +3,40 @@ package com.invoicepay.certification.service;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.invoicepay.common.events.ApiCall;
 
+import com.invoicepay.certification.persistence.CaseEvidence;
+
 import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Judges one api-activity record against the {@code call} assertions of a case: method and route
- * (template, any of several, or a prefix) select the assertion; status and the instructed values
- * decide. Pure: no state, no I/O.
+ * Judges one api-activity record against the assertions of a case that concern calls: method and
+ * route (template, any of several, or a prefix) select the assertion. {@code call}: status and the
+ * instructed values decide. {@code forbidden}: the call counts, and more than {@code maxRepeats}
+ * repeats (of the same invoice, with {@code sameInvoice}) within {@code within} violate it.
+ * {@code refreshed-session}: matched by a call whose token has the {@code sid} of an earlier one and a
+ * later {@code iat}. Pure: no state, no I/O; earlier evidence is passed in.
  */
 public final class CallJudge {
-    public enum Outcome { MATCHED, MISMATCHED, OTHER_STATUS }
+    /** Names as CaseRules.Outcomes. */
+    public enum Outcome { MATCHED, MISMATCHED, OTHER_STATUS, COUNTED, VIOLATED, OBSERVED }
 
     /** @param index the assertion's position in its case */
     public record Observation(int index, Outcome outcome, String reason) {
     }
 
-    /** Only cases made solely of {@code call} assertions are judged here; the others wait for their judges. */
-    public static boolean judgeable(JsonNode assertions) {
-        if (!assertions.isArray() || assertions.isEmpty()) {
-            return false;
-        }
-        for (JsonNode a : assertions) {
-            if (!"call".equals(a.path("kind").asText())) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** The assertions this call concerns (same method and route), each with how it fared. */
+    /** The {@code call} assertions this call concerns (same method and route), each with how it fared. */
     public static List<Observation> observe(JsonNode assertions, ApiCall call) {
         List<Observation> out = new ArrayList<>();
         for (int i = 0; i < assertions.size(); i++) {
             JsonNode a = assertions.get(i);
-            if (!"call".equals(a.path("kind").asText()) || !a.path("method").asText().equalsIgnoreCase(call.method())
-                    || !routeMatches(a, call.route())) {
+            if (!"call".equals(a.path("kind").asText()) || !concerns(a, call)) {
                 continue;
             }
             Optional<String> wrongValue = wrongValue(a, call.values() == null ? Map.of() : call.values());
@@ -55,6 +50,50 @@ public final class CallJudge {
             }
         }
         return out;
+    }
+
+    /**
+     * A {@code forbidden} assertion and a call on its method, route and status at {@code at}: COUNTED, or
+     * VIOLATED when it makes more than {@code maxRepeats} repeats within {@code within} ({@code earlier}:
+     * this assertion's evidence so far).
+     */
+    public static Optional<Observation> forbidden(int index, JsonNode a, ApiCall call, Instant at, List<CaseEvidence> earlier) {
+        if (!concerns(a, call) || !statusMatches(a, call.status())) {
+            return Optional.empty();
+        }
+        Duration within = CaseRules.within(a);
+        boolean sameInvoice = a.path("sameInvoice").asBoolean(false);
+        long calls = 1 + earlier.stream().filter(e -> e.assertionIndex == index)
+                .filter(e -> !sameInvoice || Objects.equals(e.invoiceId, call.invoiceId()))
+                .filter(e -> !e.occurredAt.isBefore(at.minus(within)) && !e.occurredAt.isAfter(at)).count();
+        int maxRepeats = a.path("maxRepeats").asInt(0);
+        if (calls - 1 > maxRepeats) {
+            return Optional.of(new Observation(index, Outcome.VIOLATED, call.method() + " " + call.route() + " answered "
+                    + call.status() + " " + calls + " times within " + within + (sameInvoice ? " for invoice " + call.invoiceId() : "")
+                    + ": more than " + maxRepeats + " repeats (retry storm)."));
+        }
+        return Optional.of(new Observation(index, Outcome.COUNTED, null));
+    }
+
+    /**
+     * A {@code refreshed-session} assertion: a call on its method, route and status with a session is
+     * MATCHED when an earlier one ({@code earlier}) had the same {@code sid} and an earlier {@code iat},
+     * OBSERVED otherwise.
+     */
+    public static Optional<Observation> refreshed(int index, JsonNode a, ApiCall call, List<CaseEvidence> earlier) {
+        if (!concerns(a, call) || !statusMatches(a, call.status()) || call.sessionId() == null || call.tokenIssuedAt() == null) {
+            return Optional.empty();
+        }
+        return earlier.stream().filter(e -> e.assertionIndex == index && call.sessionId().equals(e.sessionId)
+                        && e.tokenIssuedAt != null && e.tokenIssuedAt.isBefore(call.tokenIssuedAt()))
+                .findFirst()
+                .map(e -> new Observation(index, Outcome.MATCHED, "session " + call.sessionId() + " refreshed: iat "
+                        + e.tokenIssuedAt + " then " + call.tokenIssuedAt()))
+                .or(() -> Optional.of(new Observation(index, Outcome.OBSERVED, null)));
+    }
+
+    public static boolean concerns(JsonNode a, ApiCall call) {
+        return a.path("method").asText().equalsIgnoreCase(call.method()) && routeMatches(a, call.route());
     }
 
     static boolean routeMatches(JsonNode a, String route) {
@@ -116,7 +155,7 @@ public final class CallJudge {
         return Optional.empty();
     }
 
-    static boolean sameValue(String want, String got) {
+    public static boolean sameValue(String want, String got) {
         if (got == null) {
             return false;
         }

@@ -32,10 +32,34 @@ public final class CertificationErrors {
     public static final String FEATURE_UNKNOWN = "12020";
     /** The run is past selection. */
     public static final String RUN_STATE_CONFLICT = "12030";
+    /** Approval asked while a case of the run is not PASSED or WARNING; the description lists them. */
+    public static final String NOT_ALL_PASSED = "12031";
+    /** The case is not in a state for this action (not open, not a review awaiting a decision, not a command case). */
+    public static final String CASE_STATE_CONFLICT = "12032";
+    /** Test callbacks asked before any call of the run showed its merchant. */
+    public static final String NO_MERCHANT_YET = "12033";
+    /** The run has no case with this id. */
+    public static final String CASE_NOT_FOUND = "12034";
+    /** A review decision other than ACCEPTED or REJECTED. */
+    public static final String DECISION_INVALID = "12035";
+    /** The action is an administrator's (realm role admin). */
+    public static final String ADMIN_ONLY = "12045";
+    /** No certificate with this id. */
+    public static final String CERTIFICATE_NOT_FOUND = "12050";
+    /** The certificate is already retracted. */
+    public static final String CERTIFICATE_RETRACTED = "12051";
+    /** A valid certificate already covers this production client, client system and Major.Minor. */
+    public static final String ALREADY_CERTIFIED = "12052";
+    /** A report asked in a format other than json, html or junit. */
+    public static final String REPORT_FORMAT = "12053";
     /** No run with this id. */
     public static final String RUN_NOT_FOUND = "12044";
     /** The run belongs to another integrator. */
     public static final String RUN_OTHER_INTEGRATOR = "12043";
+
+    public static ApiException conflict(String code, String description) {
+        return new ApiException(409, ErrorKind.DomainError, code, description);
+    }
 
     public static ApiException input(String code, String description) {
         return new ApiException(400, ErrorKind.InputError, code, description);

@@ -55,6 +55,10 @@ final class ManifestChecks {
                 continue;
             }
             Container c = containers.get(0);
+            // Kafka's listener admits only the suite's pods (kafka.yaml networkPolicyPeers)
+            if (!"invoicepay".equals(deployment.getSpec().getTemplate().getMetadata().getLabels().get("app.kubernetes.io/part-of"))) {
+                problems.add(name + ": pods without the label app.kubernetes.io/part-of=invoicepay cannot reach Kafka");
+            }
             problems.addAll(probe(name, "liveness", c.getLivenessProbe(), "/q/health/live", c, config.httpPort));
             problems.addAll(probe(name, "readiness", c.getReadinessProbe(), "/q/health/ready", c, config.httpPort));
             var resources = c.getResources();

@@ -90,6 +90,13 @@ class ManifestChecksTest {
     }
 
     @Test
+    void podsKafkaWouldRefuseAreCaught() {
+        Rendered rendered = prod();
+        rendered.ofKind(Deployment.class).get(0).getSpec().getTemplate().getMetadata().getLabels().remove("app.kubernetes.io/part-of");
+        assertOneProblem(ManifestChecks.deployments(rendered, SERVICES), "cannot reach Kafka");
+    }
+
+    @Test
     void aMissingDeploymentOrCompanionIsCaught() {
         Rendered rendered = Rendered.parse(without(Kustomize.overlay("prod").text(), "PodDisruptionBudget", "callback-service"));
         assertOneProblem(ManifestChecks.companions(rendered), "callback-service: no PodDisruptionBudget");

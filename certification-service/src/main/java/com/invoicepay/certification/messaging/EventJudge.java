@@ -55,10 +55,10 @@ public class EventJudge {
             return Uni.createFrom().voidItem();
         }
         UUID invoiceId = uuid(event.payload().path("invoiceId"));
-        return Panache.withTransaction(() -> Panache.getSession()
-                .chain(session -> processed.firstDelivery(session, INVOICE_CONSUMER, event))
-                .chain(first -> !first ? Uni.createFrom().voidItem() : runsOf(event, invoiceId)
-                        .chain(runs -> judgeRuns(runs, Topics.INVOICE_EVENTS, event, invoiceId))));
+        // most invoice events concern no run: find the runs first and write (dedup row, evidence) only for those
+        return Panache.withTransaction(() -> runsOf(event, invoiceId).chain(runs -> runs.isEmpty() ? Uni.createFrom().voidItem()
+                : Panache.getSession().chain(session -> processed.firstDelivery(session, INVOICE_CONSUMER, event))
+                .chain(first -> first ? judgeRuns(runs, Topics.INVOICE_EVENTS, event, invoiceId) : Uni.createFrom().voidItem())));
     }
 
     @Incoming("callback-events-in")
@@ -113,9 +113,11 @@ public class EventJudge {
                 continue;
             }
             if (TEST_FAILED.equals(event.type()) && sameRequestedStatus(a, event.payload())) {
+                String error = event.payload().path("error").asText("no 2xx answer");
+                String status = event.payload().has("statusCode") ? "HTTP " + event.payload().get("statusCode").asText() : null;
                 fresh.add(evidence(c, i, CaseRules.Outcomes.FAILED, topic, event, invoiceId, "the test callback with status "
-                        + event.payload().path("requestedStatus").asText() + " failed: " + event.payload().path("error").asText("no 2xx answer")
-                        + (event.payload().has("statusCode") ? " (HTTP " + event.payload().get("statusCode").asText() + ")" : "") + "."));
+                        + event.payload().path("requestedStatus").asText() + " failed: " + error
+                        + (status != null && !error.contains(status) ? " (" + status + ")" : "") + "."));
             } else if (a.path("type").asText().equals(event.type())) {
                 Optional<String> differs = payloadDiffers(a.path("payload"), event.payload());
                 if (differs.isEmpty()) {

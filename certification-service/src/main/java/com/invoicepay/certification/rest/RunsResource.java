@@ -121,6 +121,7 @@ public class RunsResource {
 
     @POST
     @Path("/runs/{runId}/cancellation")
+    @Consumes(MediaType.WILDCARD) // no body
     @Authenticated
     @WithTransaction
     @Operation(summary = "Cancel a run that is not finished; its open cases become SKIPPED.")
@@ -131,6 +132,7 @@ public class RunsResource {
 
     @POST
     @Path("/runs/{runId}/cases/{caseId}/commands")
+    @Consumes(MediaType.WILDCARD) // no body
     @Authenticated
     @WithTransaction
     @Operation(summary = "Ask callback-service for the case's test callbacks (one per status) to the run's merchant endpoint.")
@@ -165,6 +167,7 @@ public class RunsResource {
 
     @POST
     @Path("/runs/{runId}/approval")
+    @Consumes(MediaType.WILDCARD) // no body
     @Authenticated
     @WithTransaction
     @Operation(summary = "Step 4: approve a run whose every case passed; the report is signed and a certificate issued.")

@@ -5,25 +5,31 @@ import com.invoicepay.callback.delivery.DeliveryJob;
 import com.invoicepay.common.events.EventEnvelope;
 import com.invoicepay.common.events.EventJson;
 import com.invoicepay.common.events.InvoiceStatusChanged;
-import com.invoicepay.common.messaging.ProcessedEvents;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.hibernate.reactive.panache.Panache;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.hibernate.reactive.mutiny.Mutiny;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Ingests {@code invoice-events}. Idempotent on {@code eventId}: the processed-events row is written
  * in the same transaction as the event's effect, and the offset is committed only after it. The
  * effect of a status change is a {@code pending_item} row, which the flush job sends in a batch.
+ * <p>
+ * A polled batch of records is written set-wise, in one statement (dedup rows, the items of the
+ * events seen for the first time, the merchants' delivery rows) and one check for full batches:
+ * two round trips per poll instead of several per event, which bounded ingestion at a few hundred
+ * events per second.
  */
 @ApplicationScoped
 public class InvoiceEventsConsumer {
@@ -33,15 +39,14 @@ public class InvoiceEventsConsumer {
     static final Set<String> STATUS_TYPES = Set.of("InvoiceCreated", "InvoiceInvalid", "InvoiceAccepted", "InvoicePaid",
             "InvoiceRejected", "InvoiceExpired", "InvoiceCanceled");
 
-    private final ProcessedEvents processed;
+    private final Pool pool;
     private final MeterRegistry metrics;
     private final Clock clock;
     private final CallbackConfig config;
     private final DeliveryJob job;
 
-    public InvoiceEventsConsumer(ProcessedEvents processed, MeterRegistry metrics, Clock clock, CallbackConfig config,
-                                 DeliveryJob job) {
-        this.processed = processed;
+    public InvoiceEventsConsumer(Pool pool, MeterRegistry metrics, Clock clock, CallbackConfig config, DeliveryJob job) {
+        this.pool = pool;
         this.metrics = metrics;
         this.clock = clock;
         this.config = config;
@@ -49,8 +54,7 @@ public class InvoiceEventsConsumer {
     }
 
     /**
-     * One transaction per polled batch of records (in partition order): each event's dedup row and
-     * pending item, then one commit; the offsets follow only after it. A failure rolls the whole
+     * One transaction per polled batch of records (in partition order). A failure rolls the whole
      * batch back and it is delivered again, which the dedup rows make harmless.
      */
     @Incoming("invoice-events")
@@ -59,98 +63,99 @@ public class InvoiceEventsConsumer {
         if (events.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        AtomicBoolean fullBatch = new AtomicBoolean();
-        boolean[] first = new boolean[events.size()];
-        java.util.Set<java.util.UUID> merchants = new java.util.LinkedHashSet<>();
-        return Panache.withTransaction(() -> Panache.getSession().chain(session -> Multi.createFrom().range(0, events.size())
-                        // one after the other: a session is not for concurrent use, and order is the partition's
-                        .onItem().transformToUniAndConcatenate(i -> processed.firstDelivery(session, CONSUMER, events.get(i))
-                                .invoke(f -> first[i] = f)
-                                .chain(f -> f ? pendingItem(session, events.get(i)).invoke(added -> {
-                                    if (added) {
-                                        merchants.add(events.get(i).merchantId());
-                                    }
-                                }) : Uni.createFrom().item(false)))
-                        .collect().last()
-                        // once per merchant of the batch: its delivery row, and whether a full batch waits
-                        .chain(() -> Multi.createFrom().iterable(merchants)
-                                .onItem().transformToUniAndConcatenate(m -> merchantQueued(session, m).invoke(full -> {
-                                    if (full) {
-                                        fullBatch.set(true);
-                                    }
-                                }))
-                                .collect().last())))
-                .invoke(() -> {
-                    if (fullBatch.get()) {
-                        job.nudge(); // after the commit, so the pass sees these items
+        ArrayNode rows = EventJson.MAPPER.createArrayNode();
+        for (int i = 0; i < events.size(); i++) {
+            rows.add(row(i, events.get(i)));
+        }
+        OffsetDateTime now = clock.instant().atOffset(ZoneOffset.UTC);
+        return pool.withTransaction(c -> c.preparedQuery("""
+                                with incoming as (
+                                  -- an event twice in one poll is one event
+                                  select distinct on (event_id) * from jsonb_to_recordset($1::text::jsonb) as r(ord int, event_id uuid,
+                                      event_type varchar, merchant_id uuid, invoice_id uuid, status varchar, status_date timestamptz,
+                                      sequence bigint, payment_date date, error_code varchar, error_message varchar, links text)
+                                  order by event_id, ord),
+                                fresh as (
+                                  insert into processed_event (consumer, event_id, event_type, processed_at)
+                                  select $2, event_id, event_type, $3 from incoming order by ord
+                                  on conflict do nothing
+                                  returning event_id),
+                                items as (
+                                  insert into pending_item (event_id, merchant_id, invoice_id, status, status_date, sequence,
+                                                            payment_date, error_code, error_message, links, received_at)
+                                  select i.event_id, i.merchant_id, i.invoice_id, i.status, i.status_date, i.sequence,
+                                         i.payment_date, i.error_code, i.error_message, i.links, $3
+                                  from incoming i join fresh f on f.event_id = i.event_id
+                                  where i.invoice_id is not null
+                                  order by i.ord
+                                  returning merchant_id),
+                                queued as (
+                                  insert into merchant_delivery (merchant_id) select distinct merchant_id from items
+                                  on conflict do nothing)
+                                select (select count(*) from fresh) as applied, (select count(*) from items) as items,
+                                       array(select distinct merchant_id from items) as merchants""")
+                        .execute(Tuple.of(rows.toString(), CONSUMER, now))
+                        .map(result -> result.iterator().next())
+                        // a merchant whose unassigned items now fill a batch gets a pass at once (after the commit)
+                        .chain(written -> c.preparedQuery("""
+                                        select 1 from pending_item where merchant_id = any($1) and batch_id is null
+                                        group by merchant_id having count(*) >= $2 limit 1""")
+                                .execute(Tuple.of(written.getArrayOfUUIDs("merchants"), config.batchSizeLimit()))
+                                .map(full -> new Ingested(written.getLong("applied"), written.getLong("items"), full.size() > 0))))
+                .invoke(ingested -> {
+                    if (ingested.fullBatch()) {
+                        job.nudge();
                     }
-                    for (int i = 0; i < events.size(); i++) {
-                        metrics.counter("events_consumed", "consumer", CONSUMER, "outcome", first[i] ? "applied" : "duplicate").increment();
-                        LOG.debugf("%s %s %s", first[i] ? "applied" : "skipped duplicate", events.get(i).type(), events.get(i).eventId());
-                    }
+                    metrics.counter("events_consumed", "consumer", CONSUMER, "outcome", "applied").increment(ingested.applied());
+                    metrics.counter("events_consumed", "consumer", CONSUMER, "outcome", "duplicate").increment(events.size() - ingested.applied());
+                    metrics.counter("callback_items_ingested").increment(ingested.items());
+                    LOG.debugf("%d events: %d applied, %d items", events.size(), ingested.applied(), ingested.items());
                 })
                 .replaceWithVoid();
     }
 
-    /** A status change of an invoice becomes a pending callback item (true); other types have no callback. */
-    private Uni<Boolean> pendingItem(Mutiny.Session session, EventEnvelope event) {
+    private record Ingested(long applied, long items, boolean fullBatch) {
+    }
+
+    /**
+     * The event as a row of the batch statement; a status change also carries its item's fields
+     * (invoice_id set), other types and unreadable payloads only their dedup fields.
+     */
+    private ObjectNode row(int ord, EventEnvelope event) {
+        ObjectNode row = EventJson.MAPPER.createObjectNode()
+                .put("ord", ord)
+                .put("event_id", event.eventId().toString())
+                .put("event_type", event.type());
         if (!STATUS_TYPES.contains(event.type()) || event.merchantId() == null || event.payload() == null) {
-            return Uni.createFrom().item(false);
+            return row;
         }
         InvoiceStatusChanged change;
         try {
             change = event.payloadAs(InvoiceStatusChanged.class);
         } catch (IllegalArgumentException unreadable) {
             LOG.warnf("skipped %s %s: %s", event.type(), event.eventId(), unreadable.getMessage());
-            return Uni.createFrom().item(false);
+            return row;
         }
         if (change.invoiceId() == null || change.status() == null || change.date() == null) {
             LOG.warnf("skipped %s %s: no invoiceId, status or date", event.type(), event.eventId());
-            return Uni.createFrom().item(false);
+            return row;
         }
-        boolean invalid = "Invalid".equals(change.status());
-        // one JSON parameter: absent values stay SQL nulls without typed null bindings
-        var row = EventJson.MAPPER.createObjectNode()
-                .put("event_id", event.eventId().toString())
-                .put("merchant_id", event.merchantId().toString())
+        row.put("merchant_id", event.merchantId().toString())
                 .put("invoice_id", change.invoiceId().toString())
                 .put("status", change.status())
                 .put("status_date", change.date().toString())
-                .put("sequence", change.sequence())
-                .put("received_at", clock.instant().toString());
+                .put("sequence", change.sequence());
         if ("Accepted".equals(change.status()) && change.paymentDate() != null) {
             row.put("payment_date", change.paymentDate().toString());
         }
-        if (invalid) {
+        if ("Invalid".equals(change.status())) {
             row.put("error_code", change.errorCode());
             row.put("error_message", truncate(change.errorMessage(), 500));
         }
         if (change.links() != null && !change.links().isEmpty()) {
             row.put("links", EventJson.MAPPER.valueToTree(change.links()).toString());
         }
-        return session.createNativeQuery("""
-                        insert into pending_item (event_id, merchant_id, invoice_id, status, status_date, sequence,
-                                                  payment_date, error_code, error_message, links, received_at)
-                        select event_id, merchant_id, invoice_id, status, status_date, sequence,
-                               payment_date, error_code, error_message, links, received_at
-                        from jsonb_to_record(cast(cast(:row as text) as jsonb)) as r(event_id uuid, merchant_id uuid,
-                             invoice_id uuid, status varchar, status_date timestamptz, sequence bigint, payment_date date,
-                             error_code varchar, error_message varchar, links text, received_at timestamptz)""")
-                .setParameter("row", row.toString())
-                .executeUpdate()
-                .invoke(() -> metrics.counter("callback_items_ingested").increment())
-                .replaceWith(true);
-    }
-
-    /** The merchant's delivery row exists; true when a full batch of its items is waiting. */
-    private Uni<Boolean> merchantQueued(Mutiny.Session session, java.util.UUID merchantId) {
-        return session.createNativeQuery("insert into merchant_delivery (merchant_id) values (:m) on conflict do nothing")
-                .setParameter("m", merchantId).executeUpdate()
-                .chain(() -> session.createNativeQuery(
-                                "select count(*) from (select 1 from pending_item where merchant_id = :m and batch_id is null limit :n) t",
-                                Long.class)
-                        .setParameter("m", merchantId).setParameter("n", config.batchSizeLimit()).getSingleResult())
-                .map(n -> n >= config.batchSizeLimit());
+        return row;
     }
 
     private static String truncate(String value, int max) {

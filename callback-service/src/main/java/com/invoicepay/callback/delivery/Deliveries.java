@@ -128,44 +128,50 @@ public class Deliveries {
         return total;
     }
 
+    /**
+     * One statement per pass, whatever the number of merchants: lock the due merchants' delivery
+     * rows (skipping those another replica holds), open a batch for each that has none, put their
+     * unassigned items into it up to the size limit (oldest first), and lease them.
+     */
     List<Claim> claim() {
         Instant now = clock.instant();
         OffsetDateTime lease = at(now.plus(config.deliveryTimeout()).plusSeconds(30));
         return pool.withTransaction(c -> c.preparedQuery("""
-                                select d.merchant_id, d.open_batch_id from merchant_delivery d
-                                where exists (select 1 from callback_endpoint e where e.merchant_id = d.merchant_id)
-                                  and (d.lease_until is null or d.lease_until <= $1)
-                                  and ((d.open_batch_id is not null and d.next_attempt_at <= $1)
-                                    or (d.open_batch_id is null and exists (select 1 from pending_item p
-                                          where p.merchant_id = d.merchant_id and p.batch_id is null)))
-                                order by d.next_attempt_at nulls first, d.merchant_id
-                                limit $2
-                                for update of d skip locked""")
-                        .execute(Tuple.of(at(now), config.merchantsPerPass()))
-                        .chain(rows -> {
+                                with claimed as (
+                                  select d.merchant_id, d.open_batch_id from merchant_delivery d
+                                  where exists (select 1 from callback_endpoint e where e.merchant_id = d.merchant_id)
+                                    and (d.lease_until is null or d.lease_until <= $1)
+                                    and ((d.open_batch_id is not null and d.next_attempt_at <= $1)
+                                      or (d.open_batch_id is null and exists (select 1 from pending_item p
+                                            where p.merchant_id = d.merchant_id and p.batch_id is null)))
+                                  order by d.next_attempt_at nulls first, d.merchant_id
+                                  limit $2
+                                  for update of d skip locked),
+                                assigned as materialized (
+                                  select merchant_id, coalesce(open_batch_id, gen_random_uuid()) as batch_id,
+                                         open_batch_id is null as opened from claimed),
+                                opened as (
+                                  insert into callback_batch (id, merchant_id, state, attempts, created_at, next_attempt_at)
+                                  select batch_id, merchant_id, 'Pending', 0, $1, $1 from assigned where opened),
+                                taken as (
+                                  update pending_item p set batch_id = t.batch_id
+                                  from (select a.batch_id, x.id from assigned a cross join lateral (
+                                          select q.id from pending_item q where q.merchant_id = a.merchant_id and q.batch_id is null
+                                          order by q.status_date, q.sequence, q.id
+                                          limit greatest(0, $3 - (select count(*) from pending_item b where b.batch_id = a.batch_id))) x) t
+                                  where p.id = t.id),
+                                leased as (
+                                  update merchant_delivery d set open_batch_id = a.batch_id,
+                                    next_attempt_at = coalesce(d.next_attempt_at, $1), lease_until = $4
+                                  from assigned a where d.merchant_id = a.merchant_id)
+                                select merchant_id, batch_id from assigned""")
+                        .execute(Tuple.of(at(now), config.merchantsPerPass(), config.batchSizeLimit(), lease))
+                        .map(rows -> {
                             List<Claim> claims = new ArrayList<>();
-                            Uni<Void> chain = Uni.createFrom().voidItem();
                             for (Row row : rows) {
-                                UUID merchant = row.getUUID("merchant_id");
-                                UUID open = row.getUUID("open_batch_id");
-                                UUID batch = open != null ? open : UUID.randomUUID();
-                                claims.add(new Claim(merchant, batch));
-                                chain = chain.chain(() -> open != null ? Uni.createFrom().voidItem() : c.preparedQuery("""
-                                                insert into callback_batch (id, merchant_id, state, attempts, created_at, next_attempt_at)
-                                                values ($1, $2, 'Pending', 0, $3, $3)""")
-                                        .execute(Tuple.of(batch, merchant, at(now))).replaceWithVoid())
-                                        .chain(() -> c.preparedQuery("""
-                                                        update pending_item set batch_id = $1 where id in (
-                                                          select id from pending_item where merchant_id = $2 and batch_id is null
-                                                          order by status_date, sequence, id
-                                                          limit greatest(0, $3 - (select count(*) from pending_item where batch_id = $1)))""")
-                                                .execute(Tuple.of(batch, merchant, config.batchSizeLimit())).replaceWithVoid())
-                                        .chain(() -> c.preparedQuery("""
-                                                        update merchant_delivery set open_batch_id = $2, next_attempt_at = coalesce(next_attempt_at, $3),
-                                                          lease_until = $4 where merchant_id = $1""")
-                                                .execute(Tuple.of(merchant, batch, at(now), lease)).replaceWithVoid());
+                                claims.add(new Claim(row.getUUID("merchant_id"), row.getUUID("batch_id")));
                             }
-                            return chain.replaceWith(claims);
+                            return claims;
                         }))
                 .await().atMost(AWAIT);
     }

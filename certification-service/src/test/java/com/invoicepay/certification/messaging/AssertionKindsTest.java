@@ -206,6 +206,8 @@ class AssertionKindsTest {
                 .statusCode(409).body("error_code", equalTo("12032")).body("error_description", containsString("not declared yet"));
         given().auth().oauth2(runs.token).contentType(ContentType.JSON).body(Map.of("text", " ")).put(declaration).then()
                 .statusCode(400).body("error_code", equalTo("12001"));
+        given().auth().oauth2(runs.token).contentType(ContentType.JSON).body(Map.of("text", "x"))
+                .put(RUNS + "/" + id + "/cases/no-such-case/declaration").then().statusCode(404).body("error_code", equalTo("12034"));
         given().auth().oauth2(runs.token).contentType(ContentType.JSON).body(Map.of("text", "We sort each batch by date, then sequence."))
                 .put(declaration).then().statusCode(200).body("cases.find { it.id == 'callbacks-sorted' }.status", equalTo("REVIEW"));
         given().auth().oauth2(runs.token).contentType(ContentType.JSON).body(accept).put(review).then()

@@ -33,6 +33,13 @@ declare -A SERVICE_PORT=(
   [invoice-service]=8081 [callback-service]=8082 [report-service]=8083 [certification-service]=8084
 )
 
+# JVM of every service process (the stack's and the bench's instances), chosen by bench/run on this 2-core machine:
+# C1 only, because C2 spent ~40 % of invoice-service's CPU compiling during a 2-minute load (per-thread CPU in /proc)
+# and the figures became 4.9 instead of 8.2 ms CPU per create; the serial collector and two malloc arenas, because
+# with them resident memory under load is ~310 MB instead of ~420 MB (-Xmx256m, G1, default arenas).
+SERVICE_JAVA_OPTS=(-Xmx192m -XX:+UseSerialGC -XX:TieredStopAtLevel=1)
+SERVICE_ENV=(MALLOC_ARENA_MAX=2)
+
 # --- logging -------------------------------------------------------------------------------
 
 # step lines carry the seconds since the script started, so slow parts show up by themselves.

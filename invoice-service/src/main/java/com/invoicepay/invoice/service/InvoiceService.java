@@ -74,19 +74,17 @@ public class InvoiceService {
                     InvoiceRules.Checked checked = InvoiceRules.check(in, issuer, issuer == null ? null : today(issuer), LINK.equals(kind));
                     String hash = requestHash(merchantId, kind, in);
                     return checkConsumer(merchantId, checked.consumerPhone(), today(issuer), LINK.equals(kind))
-                            .chain(() -> Invoice.count("merchantId = ?1 and requestHash = ?2", merchantId, hash))
-                            .chain(existing -> {
-                                if (existing > 0) {
-                                    throw conflict(INVOICE_ALREADY_EXISTS, "Invoice already exists");
-                                }
+                            .chain(() -> {
                                 Invoice invoice = newInvoice(merchantId, issuer, in, checked, kind, hash);
-                                return invoice.<Invoice>persist()
+                                // 10104 is the unique index on (merchant, request hash) refusing the insert: no
+                                // look-up first, so an identical request costs nothing extra and a race cannot pass
+                                return invoice.<Invoice>persistAndFlush()
+                                        .onFailure(ConstraintViolationException.class)
+                                        .transform(e -> conflict(INVOICE_ALREADY_EXISTS, "Invoice already exists"))
                                         .chain(() -> announce(invoice, origin))
                                         .replaceWith(invoice);
                             });
-                })
-                .onFailure(ConstraintViolationException.class)
-                .transform(e -> conflict(INVOICE_ALREADY_EXISTS, "Invoice already exists"));
+                });
     }
 
     /** 10101, 10102 and 10314: the consumer exists, can receive, and has room today. */

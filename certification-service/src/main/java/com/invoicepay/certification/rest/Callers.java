@@ -19,11 +19,15 @@ public class Callers {
 
     /** The run, if the caller's integrator is the run's or the caller is an administrator; 403 otherwise. */
     public CertificationRun owned(CertificationRun run) {
-        if (!admin() && !run.integratorId.equals(integrator())) {
-            throw new ApiException(403, ErrorKind.InputError, CertificationErrors.RUN_OTHER_INTEGRATOR,
-                    "Certification run " + run.id + " belongs to another integrator.");
-        }
+        owned(run.id, run.integratorId);
         return run;
+    }
+
+    public void owned(java.util.UUID runId, String runIntegrator) {
+        if (!admin() && !runIntegrator.equals(integrator())) {
+            throw new ApiException(403, ErrorKind.InputError, CertificationErrors.RUN_OTHER_INTEGRATOR,
+                    "Certification run " + runId + " belongs to another integrator.");
+        }
     }
 
     public void requireAdmin() {

@@ -6,7 +6,13 @@ import com.invoicepay.certification.persistence.CertificationRun;
 import com.invoicepay.certification.report.Report;
 import com.invoicepay.certification.report.ReportRenderer;
 import com.invoicepay.certification.service.CertificationErrors;
+import com.invoicepay.common.web.ApiException;
+import com.invoicepay.common.web.ErrorKind;
+import com.invoicepay.certification.service.RunProgress;
 import com.invoicepay.certification.service.RunService;
+import com.invoicepay.certification.config.CertificationConfig;
+import io.smallrye.mutiny.Multi;
+import org.jboss.resteasy.reactive.RestStreamElementType;
 import com.invoicepay.certification.signing.SigningKeys;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.security.Authenticated;
@@ -28,7 +34,7 @@ import java.util.UUID;
 
 /**
  * Step 4's report of a run as JSON, HTML and JUnit XML (for integrators' CI), and for an approved run
- * its JWS; the public keys that verify it. An approved run's report is the frozen, signed one; any
+ * its JWS; the public keys that verify it; the run's live progress as server-sent events. An approved run's report is the frozen, signed one; any
  * other run's is built at the time of asking.
  */
 @Path("/api/v1/certification")
@@ -42,8 +48,13 @@ public class ReportsResource {
     private final ReportRenderer renderer;
     private final Callers callers;
     private final Clock clock;
+    private final RunProgress progress;
+    private final CertificationConfig config;
 
-    public ReportsResource(RunService runs, CatalogStore catalogs, SigningKeys keys, ReportRenderer renderer, Callers callers, Clock clock) {
+    public ReportsResource(RunService runs, CatalogStore catalogs, SigningKeys keys, ReportRenderer renderer, Callers callers, Clock clock,
+                           RunProgress progress, CertificationConfig config) {
+        this.progress = progress;
+        this.config = config;
         this.runs = runs;
         this.catalogs = catalogs;
         this.keys = keys;
@@ -97,6 +108,20 @@ public class ReportsResource {
             }
             return Response.ok(run.reportJws, JOSE).build();
         });
+    }
+
+    @GET
+    @Path("/runs/{runId}/progress")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RestStreamElementType(MediaType.APPLICATION_JSON)
+    @Authenticated
+    @Operation(summary = "Server-sent events of a run: its cases (started), each observed call or event, each verdict; ends once the run is approved or cancelled.")
+    @Blocking // the run is checked before the stream commits to 200, so a refusal is an ordinary error body
+    public Multi<RunProgress.Progress> progress(@PathParam("runId") UUID runId) {
+        String integrator = progress.integratorOf(runId).orElseThrow(() -> new ApiException(404, ErrorKind.InputError,
+                CertificationErrors.RUN_NOT_FOUND, "Certification run " + runId + " was not found."));
+        callers.owned(runId, integrator);
+        return progress.stream(runId, config.progressInterval());
     }
 
     @GET

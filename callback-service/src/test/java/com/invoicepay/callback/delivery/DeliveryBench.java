@@ -27,8 +27,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A rough benchmark, off by default ({@code -Dbench=true}): ingestion rate through the broker, and
- * delivery rate of 100 000 pending items of 1 000 merchants to one local receiver. Not the issue's
- * full {@code bench} (no wrk baseline, no steady-rate latency run): see the report.
+ * delivery rate of 100 000 pending items of 1 000 merchants to one local receiver, inside the test
+ * JVM. The issue's benchmark (wrk baseline, end to end through Kafka, latency at a steady rate,
+ * resident memory) is the callback part of {@code bench/run} ({@code bench/CallbackBench.java}).
  */
 @QuarkusTest
 @EnabledIfSystemProperty(named = "bench", matches = "true")

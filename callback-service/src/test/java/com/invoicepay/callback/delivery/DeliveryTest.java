@@ -28,7 +28,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
@@ -322,6 +324,15 @@ class DeliveryTest {
         assertEquals(receiver.requests.get(0).header("webhook-id"), retry.header("webhook-id"), "webhook-id stable across retries");
         JsonNode items = body(retry);
         assertEquals(3, items.size(), "the retry carries everything pending");
+        // the id names the merchant's open batch, not its bytes: the first attempt's items come again unchanged,
+        // so a receiver that dedups by (invoiceId, sequence) keeps only the new one
+        Set<JsonNode> first = new HashSet<>();
+        body(receiver.requests.get(0)).forEach(first::add);
+        Set<JsonNode> again = new HashSet<>();
+        items.forEach(again::add);
+        assertTrue(again.containsAll(first), "the retry repeats the first attempt's items as they were");
+        again.removeAll(first);
+        assertEquals(Set.of(later.toString()), again.stream().map(i -> i.get("invoiceId").asText()).collect(java.util.stream.Collectors.toSet()));
         assertEquals(later.toString(), items.get(0).get("invoiceId").asText(), "sorted by date: the new, older item first");
         assertTrue(TestSupport.verifies(secret(), retry));
         var delivered = onlyBatch();

@@ -65,7 +65,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CallbackCrashTest {
     static final int PORT = 8096;
     static final String BASE = "http://127.0.0.1:" + PORT;
-    static final Path APP = Path.of("..", "deploy", "local", ".run", "apps", "callback-service", "quarkus-run.jar");
+    /** The stack's build; {@code -Dcallback-service.jar=…} runs a fresh one (e.g. callback-service/target/quarkus-app). */
+    static final Path APP = Path.of(System.getProperty("callback-service.jar",
+            Path.of("..", "deploy", "local", ".run", "apps", "callback-service", "quarkus-run.jar").toString()));
     static final String GROUP = "callback-service-crash-test";
     static final String DB = "jdbc:postgresql://127.0.0.1:5432/callback_service_test";
     static final String API_KEY = "crash-test-key";

@@ -1,6 +1,10 @@
 package com.invoicepay.callback;
 
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+
+import javax.net.ssl.SSLContext;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,7 +35,18 @@ public final class Receiver implements AutoCloseable {
     private volatile Answer otherwise = new Answer(200, 0);
 
     public Receiver() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        this(null);
+    }
+
+    /** An HTTPS receiver when {@code tls} is given (its certificate must name 127.0.0.1). */
+    public Receiver(SSLContext tls) throws IOException {
+        if (tls == null) {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        } else {
+            HttpsServer https = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            https.setHttpsConfigurator(new HttpsConfigurator(tls));
+            server = https;
+        }
         server.setExecutor(Executors.newCachedThreadPool());
         server.createContext("/", exchange -> {
             try (InputStream in = exchange.getRequestBody()) {
@@ -57,7 +72,7 @@ public final class Receiver implements AutoCloseable {
     }
 
     public String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + "/callbacks";
+        return (server instanceof HttpsServer ? "https" : "http") + "://127.0.0.1:" + server.getAddress().getPort() + "/callbacks";
     }
 
     /** Answers these first, in order, then {@link #otherwise}. */

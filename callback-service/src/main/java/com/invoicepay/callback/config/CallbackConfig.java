@@ -6,6 +6,7 @@ import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * callback-service's own settings (prefix {@code callback}); the platform's shared ones stay under
@@ -41,6 +42,13 @@ public interface CallbackConfig {
     /** Sandbox only: callbacks may go to http(s)://127.0.0.1. Never in production. */
     @WithDefault("false")
     boolean allowPlainHttpLoopback();
+
+    /**
+     * Sandbox only: PEM files of the certificates callback endpoints may present over TLS (a local
+     * HTTPS receiver's self-signed one). Set, they replace the JVM's trusted authorities, so it is
+     * refused at startup outside sandbox mode.
+     */
+    Optional<List<String>> trustCertificates();
 
     /** Static host name overrides (name → IP literal), resolved before DNS, checked like DNS answers. */
     Map<String, String> hosts();

@@ -12,5 +12,8 @@ public class SandboxOnlySettings {
         if (config.allowPlainHttpLoopback() && !platform.sandbox()) {
             throw new IllegalStateException("callback.allow-plain-http-loopback=true is for sandbox mode only (invoicepay.sandbox=false)");
         }
+        if (config.trustCertificates().isPresent() && !platform.sandbox()) {
+            throw new IllegalStateException("callback.trust-certificates is for sandbox mode only (invoicepay.sandbox=false)");
+        }
     }
 }

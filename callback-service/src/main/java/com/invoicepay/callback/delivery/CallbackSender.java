@@ -9,6 +9,7 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.SocketAddress;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -36,14 +37,21 @@ public class CallbackSender {
 
     public CallbackSender(Vertx vertx, CallbackConfig config) {
         this.timeoutMs = config.deliveryTimeout().toMillis();
-        this.client = vertx.createHttpClient(new HttpClientOptions()
+        HttpClientOptions options = new HttpClientOptions()
                 .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, timeoutMs))
                 .setVerifyHost(true)
                 .setForceSni(true)
                 .setKeepAlive(true)
                 .setMaxPoolSize(config.deliveryConcurrency())
                 .setMaxRedirects(0)
-                .setTryUseCompression(false));
+                .setTryUseCompression(false);
+        // sandbox only (SandboxOnlySettings): a local receiver's self-signed certificate instead of the JVM's authorities
+        config.trustCertificates().ifPresent(paths -> {
+            PemTrustOptions trust = new PemTrustOptions();
+            paths.forEach(trust::addCertPath);
+            options.setTrustOptions(trust);
+        });
+        this.client = vertx.createHttpClient(options);
     }
 
     void close(@Observes ShutdownEvent shutdown) {

@@ -81,9 +81,17 @@ public final class ReportTestSupport {
     }
 
     public static void publish(EventEnvelope envelope) {
+        publish(envelope, null);
+    }
+
+    /** Publishes with a W3C {@code traceparent} header, as invoice-service's outbox relay does (none when null). */
+    public static void publish(EventEnvelope envelope, String traceparent) {
         try {
-            producer().send(new ProducerRecord<>("test-" + Topics.INVOICE_EVENTS, envelope.merchantId().toString(), envelope))
-                    .get(10, TimeUnit.SECONDS);
+            ProducerRecord<String, EventEnvelope> record = new ProducerRecord<>("test-" + Topics.INVOICE_EVENTS, envelope.merchantId().toString(), envelope);
+            if (traceparent != null) {
+                record.headers().add("traceparent", traceparent.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            producer().send(record).get(10, TimeUnit.SECONDS);
         } catch (InterruptedException | ExecutionException | java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException("cannot publish to the test topic", e);
         }

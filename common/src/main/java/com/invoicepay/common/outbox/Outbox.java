@@ -1,5 +1,6 @@
 package com.invoicepay.common.outbox;
 
+import com.invoicepay.common.tracing.TraceContexts;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.invoicepay.common.config.PlatformConfig;
 import com.invoicepay.common.events.EventEnvelope;
@@ -23,7 +24,6 @@ public class Outbox {
         this.relay = relay;
     }
 
-    /** Adds {@code event} for {@code topic} (unprefixed name from Topics) with record key {@code key}. */
     /**
      * Adds many events under one key in one statement, in list order (their sequence numbers, and so
      * their order on the partition, follow the list): a 2 000-invoice batch is one round trip, not 2 000.
@@ -39,13 +39,14 @@ public class Outbox {
             return Uni.createFrom().failure(new IllegalArgumentException("events cannot be serialized", e));
         }
         return session.createNativeQuery("""
-                        insert into outbox_event (event_id, topic, record_key, envelope, created_at)
-                        select cast(e ->> 'eventId' as uuid), :topic, :key, e, now()
+                        insert into outbox_event (event_id, topic, record_key, envelope, created_at, trace_parent)
+                        select cast(e ->> 'eventId' as uuid), :topic, :key, e, now(), cast(:traceParent as text)
                         from jsonb_array_elements(cast(cast(:events as text) as jsonb)) with ordinality as t(e, n)
                         order by n""")
                 .setParameter("topic", config.topicPrefix().orElse("") + topic)
                 .setParameter("key", key)
                 .setParameter("events", json)
+                .setParameter("traceParent", TraceContexts.current())
                 .executeUpdate()
                 .invoke(relay::nudge)
                 .replaceWithVoid();
@@ -63,9 +64,10 @@ public class Outbox {
             return Uni.createFrom().failure(new IllegalArgumentException("event cannot be serialized", e));
         }
         return connection.preparedQuery("""
-                        insert into outbox_event (event_id, topic, record_key, envelope, created_at)
-                        values ($1, $2, $3, cast(cast($4 as text) as jsonb), now())""")
-                .execute(io.vertx.mutiny.sqlclient.Tuple.of(event.eventId(), config.topicPrefix().orElse("") + topic, key, json))
+                        insert into outbox_event (event_id, topic, record_key, envelope, created_at, trace_parent)
+                        values ($1, $2, $3, cast(cast($4 as text) as jsonb), now(), $5)""")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(event.eventId(), config.topicPrefix().orElse("") + topic, key, json,
+                        TraceContexts.current()))
                 .replaceWithVoid();
     }
 
@@ -74,7 +76,13 @@ public class Outbox {
         relay.nudge();
     }
 
+    /** Adds {@code event} for {@code topic} (unprefixed name from Topics) with record key {@code key}. */
     public Uni<Void> add(Mutiny.Session session, String topic, String key, EventEnvelope event) {
+        return add(session, topic, key, event, TraceContexts.current());
+    }
+
+    /** The same, in the trace of {@code traceParent} rather than the current one (an aggregate's own span). */
+    public Uni<Void> add(Mutiny.Session session, String topic, String key, EventEnvelope event, String traceParent) {
         String json;
         try {
             json = EventJson.MAPPER.writeValueAsString(event);
@@ -83,12 +91,13 @@ public class Outbox {
         }
         // bound as text first: the client would send a String bound to jsonb as a JSON string literal
         return session.createNativeQuery("""
-                        insert into outbox_event (event_id, topic, record_key, envelope, created_at)
-                        values (:id, :topic, :key, cast(cast(:envelope as text) as jsonb), now())""")
+                        insert into outbox_event (event_id, topic, record_key, envelope, created_at, trace_parent)
+                        values (:id, :topic, :key, cast(cast(:envelope as text) as jsonb), now(), cast(:traceParent as text))""")
                 .setParameter("id", event.eventId())
                 .setParameter("topic", config.topicPrefix().orElse("") + topic)
                 .setParameter("key", key)
                 .setParameter("envelope", json)
+                .setParameter("traceParent", traceParent)
                 .executeUpdate()
                 .invoke(relay::nudge)
                 .replaceWithVoid();

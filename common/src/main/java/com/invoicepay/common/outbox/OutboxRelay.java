@@ -1,6 +1,12 @@
 package com.invoicepay.common.outbox;
 
 import com.invoicepay.common.config.PlatformConfig;
+import com.invoicepay.common.tracing.TraceContexts;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -61,6 +67,8 @@ public class OutboxRelay {
     Map<String, Object> kafkaConfig;
     @Inject
     PlatformConfig config;
+    @Inject
+    Tracer tracer;
 
     private boolean enabled;
     private int batchSize;
@@ -136,7 +144,7 @@ public class OutboxRelay {
 
     private Uni<Integer> publishBatch(SqlConnection connection) {
         return connection.preparedQuery("""
-                        select event_id, topic, record_key, envelope::text as envelope from outbox_event
+                        select event_id, topic, record_key, envelope::text as envelope, trace_parent from outbox_event
                         where sent_at is null order by seq limit $1""")
                 .execute(Tuple.of(batchSize))
                 // send() may block while the broker is away: never on the event loop
@@ -149,7 +157,7 @@ public class OutboxRelay {
                     }
                     for (Row row : rows) {
                         ids.add(row.getUUID("event_id"));
-                        acks.add(send(row.getString("topic"), row.getString("record_key"), row.getString("envelope")));
+                        acks.add(send(row.getString("topic"), row.getString("record_key"), row.getString("envelope"), row.getString("trace_parent")));
                     }
                     if (ids.isEmpty()) {
                         return Uni.createFrom().item(0);
@@ -169,16 +177,29 @@ public class OutboxRelay {
                 });
     }
 
-    private CompletableFuture<Void> send(String topic, String key, String envelope) {
+    /**
+     * One record, with a producer span whose parent is the trace context stored with the row (the API call or the
+     * consumed event that made the change), injected into the record's headers: the trace continues on the consumer.
+     */
+    private CompletableFuture<Void> send(String topic, String key, String envelope, String traceParent) {
         CompletableFuture<Void> ack = new CompletableFuture<>();
-        producer.send(new ProducerRecord<>(topic, key, envelope.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
-                (metadata, error) -> {
-                    if (error != null) {
-                        ack.completeExceptionally(error);
-                    } else {
-                        ack.complete(null);
-                    }
-                });
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, envelope.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Span span = traceParent == null ? Span.getInvalid() : tracer.spanBuilder(topic + " publish")
+                .setParent(TraceContexts.parent(traceParent)).setSpanKind(SpanKind.PRODUCER)
+                .setAttribute("messaging.system", "kafka").setAttribute("messaging.destination.name", topic).startSpan();
+        String published = TraceContexts.of(Context.root().with(span));
+        if (published != null) {
+            record.headers().add(TraceContexts.TRACEPARENT, published.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        producer.send(record, (metadata, error) -> {
+            if (error != null) {
+                span.setStatus(StatusCode.ERROR, error.toString());
+                ack.completeExceptionally(error);
+            } else {
+                ack.complete(null);
+            }
+            span.end();
+        });
         return ack;
     }
 

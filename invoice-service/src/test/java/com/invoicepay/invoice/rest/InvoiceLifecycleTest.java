@@ -38,6 +38,8 @@ import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 /**
  * The invoice's life through the real API, database and broker: every status transition of
@@ -86,6 +88,26 @@ class InvoiceLifecycleTest extends InvoiceApiTestBase {
         Map<String, Object> body = invoice(number());
         body.put("ConsumerAlias", Map.of("Alias", "+4540000003", "AliasType", "Phone"));
         isError(create(body), 400, "InputError", "10102");
+    }
+
+    /** Tracing (issue #8): the caller's W3C trace context reaches the event's record, through the outbox row. */
+    @Test
+    void theEventOfAChangeCarriesTheTraceOfTheCallThatMadeIt() {
+        String traceId = UUID.randomUUID().toString().replace("-", "");
+        String callerSpan = "b7ad6b7169203331";
+        String id = merchant(merchantToken).header("traceparent", "00-" + traceId + "-" + callerSpan + "-01")
+                .contentType("application/json").body(invoice(number()))
+                .when().post("/api/v1/merchants/" + MERCHANT_1.merchantId() + "/invoices")
+                .then().statusCode(200).extract().path("invoiceId");
+        var record = await().atMost(Duration.ofSeconds(20)).until(() -> events.getRecords().stream()
+                .filter(r -> r.value() != null && r.value().type().equals("InvoiceCreated")
+                        && id.equals(r.value().payload().path("invoiceId").asText()))
+                .findFirst(), java.util.Optional::isPresent).orElseThrow();
+        var header = record.headers().lastHeader("traceparent");
+        assertNotNull(header, "the record carries a traceparent header");
+        String[] traceparent = new String(header.value(), java.nio.charset.StandardCharsets.UTF_8).split("-");
+        assertEquals(traceId, traceparent[1], "the API call's trace id");
+        assertNotEquals(callerSpan, traceparent[2], "the record's span is the relay's, a descendant of the caller's");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package com.invoicepay.report.ledger;
 
+import com.invoicepay.common.tracing.TraceContexts;
 import com.invoicepay.common.events.EventEnvelope;
 import com.invoicepay.common.events.InvoiceStatusChanged;
 import com.invoicepay.report.transfer.BankReference;
@@ -153,9 +154,12 @@ public class Ledger {
     /** Puts entries on the night run's work list (pending_entry) until a transfer settles them. */
     public static Uni<Integer> pending(Mutiny.Session session, List<UUID> entryIds) {
         return session.createNativeQuery("""
-                        insert into pending_entry (entry_id, payment_point_id, business_day, currency, amount)
-                        select id, payment_point_id, business_day, currency, amount from ledger_entry where id in (:ids)""")
+                        insert into pending_entry (entry_id, payment_point_id, business_day, currency, amount, trace_parent)
+                        select id, payment_point_id, business_day, currency, amount, cast(:traceParent as text)
+                        from ledger_entry where id in (:ids)""")
                 .setParameter("ids", entryIds)
+                // the payment's trace, so the daily transfer that settles it can link to it
+                .setParameter("traceParent", TraceContexts.current())
                 .executeUpdate();
     }
 

@@ -1,5 +1,10 @@
 package com.invoicepay.report.transfer;
 
+import com.invoicepay.common.tracing.TraceContexts;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
 import com.invoicepay.report.config.ReportConfig;
 import com.invoicepay.report.ledger.Ledger;
 import com.invoicepay.report.ledger.LedgerLocks;
@@ -40,9 +45,11 @@ public class NightRun {
     private final TransferWriter writer;
     private final Clock clock;
     private final int batchSize;
+    private final Tracer tracer;
 
-    public NightRun(TransferWriter writer, Clock clock, ReportConfig config) {
+    public NightRun(TransferWriter writer, Clock clock, ReportConfig config, Tracer tracer) {
         this.writer = writer;
+        this.tracer = tracer;
         this.clock = clock;
         this.batchSize = config.nightRun().batchSize();
     }
@@ -107,7 +114,7 @@ public class NightRun {
     private Uni<Boolean> execute(Mutiny.Session session, Group g, Instant now) {
         LocalDate transferDate = LocalDate.ofInstant(now, Ledger.zoneOf(g.country()));
         return session.createNativeQuery("""
-                        select cast(e.entry_id as text), cast(e.amount as text) from pending_entry e
+                        select cast(e.entry_id as text), cast(e.amount as text), e.trace_parent from pending_entry e
                         where e.payment_point_id = :point and e.business_day = :day and e.currency = :currency""", Object[].class)
                 .setParameter("point", g.paymentPointId())
                 .setParameter("day", g.businessDay())
@@ -115,10 +122,12 @@ public class NightRun {
                 .getResultList()
                 .chain(entries -> {
                     List<UUID> ids = new ArrayList<>();
+                    List<String> itemTraces = new ArrayList<>();
                     BigDecimal amount = BigDecimal.ZERO;
                     for (Object[] e : entries) {
                         ids.add(UUID.fromString((String) e[0]));
                         amount = amount.add(new BigDecimal((String) e[1]));
+                        itemTraces.add((String) e[2]);
                     }
                     if (ids.isEmpty() || amount.signum() <= 0) {
                         return Uni.createFrom().item(false);
@@ -133,7 +142,14 @@ public class NightRun {
                         NewTransfer t = new NewTransfer(UUID.randomUUID(), g.paymentPointId(), g.merchantId(), "Daily",
                                 g.businessDay(), transferDate, rrr, BankReference.daily(rrr, transferDate), total,
                                 g.currency(), now);
-                        return writer.write(session, t, ids).replaceWith(true);
+                        // an aggregate: a trace of its own, linked to the payments it settles
+                        SpanBuilder builder = tracer.spanBuilder("daily transfer").setNoParent()
+                                .setAttribute("transfer.id", t.id().toString()).setAttribute("transfer.items", ids.size());
+                        TraceContexts.links(itemTraces).forEach(builder::addLink);
+                        Span span = builder.startSpan();
+                        return writer.write(session, t, ids, TraceContexts.of(Context.root().with(span)))
+                                .onTermination().invoke(span::end)
+                                .replaceWith(true);
                     });
                 });
     }

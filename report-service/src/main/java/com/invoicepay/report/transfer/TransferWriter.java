@@ -1,5 +1,6 @@
 package com.invoicepay.report.transfer;
 
+import com.invoicepay.common.tracing.TraceContexts;
 import com.invoicepay.common.config.PlatformConfig;
 import com.invoicepay.common.events.EventEnvelope;
 import com.invoicepay.common.events.EventOrigin;
@@ -37,6 +38,11 @@ public class TransferWriter {
 
     /** {@code entryIds}: the Payment, TransactionFee and Adjustment entries the transfer settles. */
     public Uni<Void> write(Mutiny.Session session, NewTransfer t, List<UUID> entryIds) {
+        return write(session, t, entryIds, TraceContexts.current());
+    }
+
+    /** The same, announced in the trace of {@code traceParent} (a daily transfer's own span). */
+    public Uni<Void> write(Mutiny.Session session, NewTransfer t, List<UUID> entryIds, String traceParent) {
         Uni<Integer> insert = session.createNativeQuery("""
                         insert into transfer (id, payment_point_id, merchant_id, method, business_day, transfer_date,
                                               running_number, reference, amount, currency, executed_at)
@@ -93,7 +99,7 @@ public class TransferWriter {
                             t.amount(), t.currency(), t.businessDay(), t.transferDate(), t.executedAt(), entryIds.size());
                     EventEnvelope event = EventEnvelope.of(TransferExecuted.TYPE, TransferExecuted.SCHEMA_VERSION,
                             t.executedAt(), source, t.merchantId(), EventOrigin.NONE, payload);
-                    return outbox.add(session, Topics.REPORT_EVENTS, t.merchantId().toString(), event);
+                    return outbox.add(session, Topics.REPORT_EVENTS, t.merchantId().toString(), event, traceParent);
                 });
     }
 }

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -36,6 +37,8 @@ import static com.invoicepay.testsupport.LocalStack.MERCHANT_1;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -135,6 +138,31 @@ class TransfersTest {
         }
     }
 
+    /** Tracing across Kafka: the transfer a payment causes is announced in the payment's trace (issue #8). */
+    @Test
+    void anInstantTransferIsAnnouncedInThePaymentsTrace() {
+        Point p = newPoint(MERCHANT_1, "DK", "Instant");
+        String traceId = java.util.HexFormat.of().formatHex(java.nio.ByteBuffer.allocate(16).putLong(System.nanoTime()).putLong(42).array());
+        String paymentSpan = "00f067aa0ba902b7";
+        try (KafkaCompanion kafka = new KafkaCompanion("127.0.0.1:9092")) {
+            kafka.registerSerde(EventEnvelope.class, new EnvelopeSerializer(), new EnvelopeDeserializer());
+            ConsumerTask<String, EventEnvelope> events = kafka.consume(String.class, EventEnvelope.class)
+                    .fromTopics("test-report-events");
+            com.invoicepay.report.ReportTestSupport.Paid paid = com.invoicepay.report.ReportTestSupport.paid(p, "42.00", Instant.now(), "INV-TRACE", "REF-" + traceId.substring(0, 12));
+            com.invoicepay.report.ReportTestSupport.publish(paid.envelope(), "00-" + traceId + "-" + paymentSpan + "-01");
+            var record = await().atMost(Duration.ofSeconds(30)).until(() -> events.getRecords().stream()
+                    .filter(r -> r.value() != null && "TransferExecuted".equals(r.value().type())
+                            && ("REF-" + traceId.substring(0, 12)).equals(r.value().payload().path("reference").asText())
+                            && r.key().equals(MERCHANT_1.merchantId().toString())
+                            && r.headers().lastHeader("traceparent") != null)
+                    .findFirst(), java.util.Optional::isPresent).orElseThrow();
+            events.stop();
+            String[] traceparent = new String(record.headers().lastHeader("traceparent").value(), java.nio.charset.StandardCharsets.UTF_8).split("-");
+            assertEquals(traceId, traceparent[1], "the transfer's record carries the payment's trace id");
+            assertNotEquals(paymentSpan, traceparent[2], "under a span of its own (consumer, then producer)");
+        }
+    }
+
     @Test
     void aRedeliveredOrRepeatedPaidEventBooksOnePayment() {
         Point p = newPoint(MERCHANT_1, "DK", "Instant");
@@ -201,6 +229,29 @@ class TransfersTest {
         assertEquals(0, new BigDecimal("18.80").compareTo(amount(after.get(1), "totalTransferredAmount")));
         assertTrue(((String) after.get(1).get("reference")).matches("0400000000\\d{3}120626\\d"));
         assertInvariantsHold();
+    }
+
+    /** Tracing (issue #8): a daily transfer is a trace of its own, linked to the payments it carries. */
+    @Test
+    void aDailyTransferLinksToThePaymentsItSettles() {
+        Point p = newPoint(MERCHANT_1, "DK", "Daily");
+        List<String> traceIds = new java.util.ArrayList<>();
+        for (String amount : List.of("11.00", "22.00")) {
+            String traceId = UUID.randomUUID().toString().replace("-", "");
+            traceIds.add(traceId);
+            com.invoicepay.report.ReportTestSupport.publish(com.invoicepay.report.ReportTestSupport.paid(p, amount,
+                    Instant.parse("2026-07-01T08:00:00Z"), "DT-" + amount, null).envelope(), "00-" + traceId + "-a3ce929d0e0e4736-01");
+        }
+        awaitEntries(p, 4);
+        clockAt(Instant.parse("2026-07-01T22:30:00Z")); // 00:30 on 2 July in Copenhagen
+        runNight();
+        String transferId = (String) transfers(p).get(0).get("id");
+        var span = await().atMost(Duration.ofSeconds(10)).until(() -> com.invoicepay.report.tracing.RecordedSpans.named("daily transfer").stream()
+                .filter(s -> transferId.equals(s.getAttributes().get(io.opentelemetry.api.common.AttributeKey.stringKey("transfer.id"))))
+                .findFirst(), java.util.Optional::isPresent).orElseThrow();
+        assertEquals(java.util.Set.copyOf(traceIds), span.getLinks().stream().map(l -> l.getSpanContext().getTraceId())
+                .collect(java.util.stream.Collectors.toSet()), "one link per payment's trace");
+        assertFalse(traceIds.contains(span.getTraceId()), "the transfer's own trace, not one of its payments'");
     }
 
     @Test

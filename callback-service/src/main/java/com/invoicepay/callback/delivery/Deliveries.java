@@ -1,5 +1,12 @@
 package com.invoicepay.callback.delivery;
 
+import com.invoicepay.common.tracing.TraceContexts;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
 import com.invoicepay.common.outbox.Outbox;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -73,7 +80,7 @@ public class Deliveries {
 
     /** A batch ready to go: its body and where it goes (or why it cannot). */
     record Prepared(Claim claim, String url, CallbackUrls.Target target, Map<String, String> headers, String body,
-                    List<Instant> itemDates, int attempt, String refusal) {
+                    List<Instant> itemDates, int attempt, String refusal, List<String> itemTraces) {
     }
 
     private final Pool pool;
@@ -85,13 +92,15 @@ public class Deliveries {
     private final CallbackConfig config;
     private final PlatformConfig platform;
     private final MeterRegistry metrics;
+    private final Tracer tracer;
     private final AtomicLong pendingGauge = new AtomicLong();
     private final java.util.concurrent.ExecutorService workers;
     private final Timer latency;
 
     public Deliveries(Pool pool, Endpoints endpoints, CallbackUrls urls, CallbackSender sender, Outbox outbox,
-                      Clock clock, CallbackConfig config, PlatformConfig platform, MeterRegistry metrics) {
+                      Clock clock, CallbackConfig config, PlatformConfig platform, MeterRegistry metrics, Tracer tracer) {
         this.pool = pool;
+        this.tracer = tracer;
         this.endpoints = endpoints;
         this.urls = urls;
         this.sender = sender;
@@ -208,12 +217,31 @@ public class Deliveries {
             LOG.errorf("callback batch %s of merchant %s cannot be prepared: %s", claim.batchId(), claim.merchantId(),
                     e.getClass().getSimpleName());
             p = new Prepared(claim, "", null, Map.of(), "[]", List.of(), attemptsOf(claim) + 1,
-                    "cannot prepare the request: " + e.getClass().getSimpleName());
+                    "cannot prepare the request: " + e.getClass().getSimpleName(), List.of());
         }
-        CallbackSender.Result result = p.refusal() != null
-                ? new CallbackSender.Result(null, null, p.refusal(), 0)
-                : sender.post(p.target(), p.headers(), p.body()).join();
-        return record(p, result);
+        // a batch is an aggregate: each attempt is a trace of its own, linked to the events of the items it carries,
+        // and the receiver gets its traceparent
+        SpanBuilder builder = tracer.spanBuilder("callback delivery").setNoParent().setSpanKind(SpanKind.CLIENT)
+                .setAttribute("callback.batch_id", claim.batchId().toString()).setAttribute("callback.attempt", p.attempt())
+                .setAttribute("callback.items", p.itemDates().size());
+        TraceContexts.links(p.itemTraces()).forEach(builder::addLink);
+        Span span = builder.startSpan();
+        String traceParent = TraceContexts.of(Context.root().with(span));
+        try {
+            Map<String, String> headers = new LinkedHashMap<>(p.headers());
+            if (traceParent != null) {
+                headers.put(TraceContexts.TRACEPARENT, traceParent);
+            }
+            CallbackSender.Result result = p.refusal() != null
+                    ? new CallbackSender.Result(null, null, p.refusal(), 0)
+                    : sender.post(p.target(), headers, p.body()).join();
+            if (!result.delivered()) {
+                span.setStatus(StatusCode.ERROR, result.error() != null ? result.error() : "HTTP " + result.statusCode());
+            }
+            return record(p, result, traceParent);
+        } finally {
+            span.end();
+        }
     }
 
     void stop(@jakarta.enterprise.event.Observes io.quarkus.runtime.ShutdownEvent shutdown) {
@@ -240,25 +268,27 @@ public class Deliveries {
                 .await().atMost(AWAIT);
         ArrayNode body = EventJson.MAPPER.createArrayNode();
         List<Instant> dates = new ArrayList<>();
+        List<String> traces = new ArrayList<>();
         for (Row row : loaded.items()) {
             body.add(item(row));
             dates.add(row.getOffsetDateTime("status_date").toInstant());
+            traces.add(row.getString("trace_parent"));
         }
         int attempt = loaded.attempts() + 1;
         Endpoints.Endpoint endpoint = loaded.endpoint();
         if (endpoint == null) {
-            return new Prepared(claim, "", null, Map.of(), body.toString(), dates, attempt, "no callback endpoint registered");
+            return new Prepared(claim, "", null, Map.of(), body.toString(), dates, attempt, "no callback endpoint registered", traces);
         }
         CallbackUrls.Target target;
         try {
             target = urls.check(endpoint.url()); // again, on the address we connect to
         } catch (ApiException refused) {
             return new Prepared(claim, endpoint.url(), null, Map.of(), body.toString(), dates, attempt,
-                    "refused: " + refused.description());
+                    "refused: " + refused.description(), traces);
         }
         String json = body.toString();
         return new Prepared(claim, endpoint.url(), target, headers(endpoint, loaded.secrets(), claim.batchId(), json), json,
-                dates, attempt, null);
+                dates, attempt, null, traces);
     }
 
     static ObjectNode item(Row row) {
@@ -300,7 +330,7 @@ public class Deliveries {
         return headers;
     }
 
-    private PassOutcome record(Prepared p, CallbackSender.Result result) {
+    private PassOutcome record(Prepared p, CallbackSender.Result result, String traceParent) {
         Instant now = clock.instant();
         int attempt = p.attempt();
         List<Duration> schedule = config.retrySchedule();
@@ -326,7 +356,7 @@ public class Deliveries {
                                         ? "update merchant_delivery set open_batch_id = null, next_attempt_at = null, lease_until = null where merchant_id = $1 and open_batch_id = $2"
                                         : "update merchant_delivery set next_attempt_at = $3, lease_until = null where merchant_id = $1 and open_batch_id = $2")
                                 .execute(delivered || dead ? Tuple.of(merchant, batch) : Tuple.of(merchant, batch, at(next))))
-                        .chain(() -> outbox.add(c, Topics.CALLBACK_EVENTS, merchant.toString(), envelope(type, merchant, event))))
+                        .chain(() -> outbox.add(c, Topics.CALLBACK_EVENTS, merchant.toString(), envelope(type, merchant, event), traceParent)))
                 .await().atMost(AWAIT);
         metrics.counter("callback_attempts", "outcome", outcome).increment();
         if (delivered) {
@@ -427,9 +457,9 @@ public class Deliveries {
         Instant now = clock.instant();
         long queued = pool.withTransaction(c -> c.preparedQuery("""
                                 insert into pending_item (event_id, merchant_id, invoice_id, status, status_date, sequence,
-                                                          payment_date, error_code, error_message, links, received_at)
+                                                          payment_date, error_code, error_message, links, received_at, trace_parent)
                                 select gen_random_uuid(), p.merchant_id, p.invoice_id, p.status, p.status_date, p.sequence,
-                                       p.payment_date, p.error_code, p.error_message, p.links, $4
+                                       p.payment_date, p.error_code, p.error_message, p.links, $4, p.trace_parent
                                 from pending_item p join callback_batch b on b.id = p.batch_id
                                 where p.merchant_id = $1 and p.status_date >= $2 and p.status_date < $3
                                   and b.state <> 'Pending' and not b.test""")

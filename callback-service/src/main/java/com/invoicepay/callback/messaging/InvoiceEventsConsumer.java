@@ -5,6 +5,7 @@ import com.invoicepay.callback.delivery.DeliveryJob;
 import com.invoicepay.common.events.EventEnvelope;
 import com.invoicepay.common.events.EventJson;
 import com.invoicepay.common.events.InvoiceStatusChanged;
+import com.invoicepay.common.tracing.TraceContexts;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -12,12 +13,17 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -58,14 +64,23 @@ public class InvoiceEventsConsumer {
      * batch back and it is delivered again, which the dedup rows make harmless.
      */
     @Incoming("invoice-events")
-    public Uni<Void> consume(List<EventEnvelope> records) {
-        List<EventEnvelope> events = records.stream().filter(java.util.Objects::nonNull).toList(); // null: not an envelope
+    public Uni<Void> consume(ConsumerRecords<String, EventEnvelope> batch) {
+        List<EventEnvelope> events = new ArrayList<>();
+        List<String> traces = new ArrayList<>();
+        // each record's traceparent (the outbox relay's producer span) stays with its item: the delivery links to it
+        for (ConsumerRecord<String, EventEnvelope> record : batch) {
+            if (record.value() != null) { // null: not an envelope
+                events.add(record.value());
+                Header header = record.headers().lastHeader(TraceContexts.TRACEPARENT);
+                traces.add(header == null ? null : new String(header.value(), StandardCharsets.UTF_8));
+            }
+        }
         if (events.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
         ArrayNode rows = EventJson.MAPPER.createArrayNode();
         for (int i = 0; i < events.size(); i++) {
-            rows.add(row(i, events.get(i)));
+            rows.add(row(i, events.get(i)).put("trace_parent", traces.get(i)));
         }
         OffsetDateTime now = clock.instant().atOffset(ZoneOffset.UTC);
         return pool.withTransaction(c -> c.preparedQuery("""
@@ -73,7 +88,8 @@ public class InvoiceEventsConsumer {
                                   -- an event twice in one poll is one event
                                   select distinct on (event_id) * from jsonb_to_recordset($1::text::jsonb) as r(ord int, event_id uuid,
                                       event_type varchar, merchant_id uuid, invoice_id uuid, status varchar, status_date timestamptz,
-                                      sequence bigint, payment_date date, error_code varchar, error_message varchar, links text)
+                                      sequence bigint, payment_date date, error_code varchar, error_message varchar, links text,
+                                      trace_parent text)
                                   order by event_id, ord),
                                 fresh as (
                                   insert into processed_event (consumer, event_id, event_type, processed_at)
@@ -82,9 +98,9 @@ public class InvoiceEventsConsumer {
                                   returning event_id),
                                 items as (
                                   insert into pending_item (event_id, merchant_id, invoice_id, status, status_date, sequence,
-                                                            payment_date, error_code, error_message, links, received_at)
+                                                            payment_date, error_code, error_message, links, received_at, trace_parent)
                                   select i.event_id, i.merchant_id, i.invoice_id, i.status, i.status_date, i.sequence,
-                                         i.payment_date, i.error_code, i.error_message, i.links, $3
+                                         i.payment_date, i.error_code, i.error_message, i.links, $3, i.trace_parent
                                   from incoming i join fresh f on f.event_id = i.event_id
                                   where i.invoice_id is not null
                                   order by i.ord

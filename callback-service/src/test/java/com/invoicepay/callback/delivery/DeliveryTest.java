@@ -195,6 +195,31 @@ class DeliveryTest {
                 .execute(Tuple.of(event.eventId())).await().atMost(Duration.ofSeconds(5)).iterator().next().getLong("n"));
     }
 
+    /** Tracing (issue #8): a delivery is a span of its own, linked to its items' events, and the receiver gets its traceparent. */
+    @Test
+    void aDeliveryLinksToTheTracesOfItsItemsAndSendsItsTraceparent() throws Exception {
+        List<EventEnvelope> events = lifecycle(UUID.randomUUID(), Instant.now().minusSeconds(300)).subList(0, 2);
+        List<String> traceIds = List.of(UUID.randomUUID().toString().replace("-", ""), UUID.randomUUID().toString().replace("-", ""));
+        List<ProducerRecord<String, EventEnvelope>> records = new ArrayList<>();
+        for (int i = 0; i < events.size(); i++) {
+            ProducerRecord<String, EventEnvelope> record = new ProducerRecord<>(prefix + Topics.INVOICE_EVENTS, merchant.toString(), events.get(i));
+            record.headers().add("traceparent", ("00-" + traceIds.get(i) + "-00f067aa0ba902b7-01").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            records.add(record);
+        }
+        kafka.produce(String.class, EventEnvelope.class).fromRecords(records).awaitCompletion(Duration.ofSeconds(20));
+        awaitItems(2);
+        endpoints.registerApiKey(merchant, "k", receiver.url());
+        job.runNow();
+        assertEquals(1, receiver.requests.size());
+        String[] sent = receiver.requests.get(0).header("traceparent").split("-");
+        var span = com.invoicepay.callback.tracing.RecordedSpans.named("callback delivery").stream()
+                .filter(s -> s.getTraceId().equals(sent[1])).findFirst().orElseThrow();
+        assertEquals(sent[2], span.getSpanId(), "the receiver gets the delivery span's own context");
+        assertEquals(java.util.Set.copyOf(traceIds), span.getLinks().stream().map(l -> l.getSpanContext().getTraceId())
+                .collect(java.util.stream.Collectors.toSet()), "one link per item's trace");
+        assertTrue(!traceIds.contains(sent[1]), "the batch is a trace of its own");
+    }
+
     @Test
     void anApiKeyIsSentAsTheAuthorizationValueItself() throws Exception {
         publish(lifecycle(UUID.randomUUID(), Instant.now().minusSeconds(300)));

@@ -57,6 +57,12 @@ public class Outbox {
      * directly. It does not nudge the relay: call {@link #nudge()} once the transaction committed.
      */
     public Uni<Void> add(io.vertx.mutiny.sqlclient.SqlConnection connection, String topic, String key, EventEnvelope event) {
+        return add(connection, topic, key, event, TraceContexts.current());
+    }
+
+    /** The same, in the trace of {@code traceParent} rather than the current one (an aggregate's own span). */
+    public Uni<Void> add(io.vertx.mutiny.sqlclient.SqlConnection connection, String topic, String key, EventEnvelope event,
+                         String traceParent) {
         String json;
         try {
             json = EventJson.MAPPER.writeValueAsString(event);
@@ -67,7 +73,7 @@ public class Outbox {
                         insert into outbox_event (event_id, topic, record_key, envelope, created_at, trace_parent)
                         values ($1, $2, $3, cast(cast($4 as text) as jsonb), now(), $5)""")
                 .execute(io.vertx.mutiny.sqlclient.Tuple.of(event.eventId(), config.topicPrefix().orElse("") + topic, key, json,
-                        TraceContexts.current()))
+                        traceParent))
                 .replaceWithVoid();
     }
 

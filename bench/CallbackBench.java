@@ -43,7 +43,7 @@ import java.util.stream.Collectors;
 
 /**
  * callback-service benchmark (issue #4), run by bench/run against a bench instance of the service
- * (its own port, the callback_service_test database cleaned at its start, topics prefixed
+ * (its own port, its own database callback_service_bench cleaned at its start, topics prefixed
  * {@code callback-bench-}, its own consumer group). One local receiver (this JVM) takes every callback.
  * Prints, in one run:
  * <ul>
@@ -60,7 +60,7 @@ import java.util.stream.Collectors;
  */
 public class CallbackBench {
     static final String KEYCLOAK = "http://127.0.0.1:8180/realms/payments/protocol/openid-connect/token";
-    static final String DB = "jdbc:postgresql://127.0.0.1:5432/callback_service_test";
+    static final String DB = "jdbc:postgresql://127.0.0.1:5432/callback_service_bench";
     static final String BOOTSTRAP = "127.0.0.1:9092";
     static final String TOPIC = "callback-bench-invoice-events";
     static final int STEADY_RATE = 500;

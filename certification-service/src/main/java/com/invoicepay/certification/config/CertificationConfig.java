@@ -24,6 +24,10 @@ public interface CertificationConfig {
     @WithDefault("5s")
     Duration sweepInterval();
 
+    /** How often certification_runs{status} is counted in the database: RunMetrics. */
+    @WithDefault("15s")
+    Duration metricsInterval();
+
     /** How often a run's progress stream (server-sent events) reads the run's committed state. */
     @WithDefault("500ms")
     Duration progressInterval();

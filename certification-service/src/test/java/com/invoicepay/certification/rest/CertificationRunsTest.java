@@ -98,6 +98,21 @@ class CertificationRunsTest {
                 .body("id", equalTo(id)).body("status", equalTo("IDENTIFIED"));
     }
 
+    /** Operations (issue #8): runs by status are a metric; the count follows the database. */
+    @Test
+    void runsByStatusAreCountedForTheDashboard() {
+        double before = identifiedRuns();
+        identify(identification()).statusCode(201);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(15))
+                .until(() -> identifiedRuns() >= before + 1);
+    }
+
+    static double identifiedRuns() {
+        String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        var m = java.util.regex.Pattern.compile("(?m)^certification_runs\\{[^}]*status=\"IDENTIFIED\"[^}]*} ([0-9.E+]+)$").matcher(metrics);
+        return m.find() ? Double.parseDouble(m.group(1)) : -1;
+    }
+
     @Test
     void aMissingFieldIs12001NamingIt() {
         for (String field : List.of("integratorId", "sandboxClientId", "productionClientId", "clientSystemName",

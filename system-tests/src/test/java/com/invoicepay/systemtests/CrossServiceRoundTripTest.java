@@ -30,7 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * Against the running stack of deploy/local: an invoice created and paid through invoice-service
  * (8081) produces three events through its outbox; callback-service (8082), another process with
  * another database, consumes exactly those three envelopes from Kafka. Verified in both services'
- * own databases by event id.
+ * own databases by event id. The trace of the paying call continues in callback-service's item and
+ * in report-service's transfer announcement.
  */
 class CrossServiceRoundTripTest {
     static final String INVOICES = "http://127.0.0.1:8081";
@@ -61,7 +62,9 @@ class CrossServiceRoundTripTest {
                 .then().statusCode(200).extract().path("invoiceId");
 
         String payerToken = Keycloak.userToken(INTEGRATOR_APP, MERCHANT_1, "openid invoice-usersimulation");
+        String paymentTrace = UUID.randomUUID().toString().replace("-", "");
         as(payerToken).header("AuthenticatedUser", payer).body(Map.of())
+                .header("traceparent", "00-" + paymentTrace + "-5fb397be34d26b51-01")
                 .when().put(INVOICES + "/api/v1/consumers/me/invoices/" + invoiceId + "/accept")
                 .then().statusCode(200).body("invoicePaymentStatus", equalTo("Paid"));
 
@@ -69,6 +72,30 @@ class CrossServiceRoundTripTest {
         assertEquals(3, published.size(), "Created, Accepted and Paid, each once in invoice-service's outbox");
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
                 .until(() -> consumedByCallbackService(published) == published.size());
+
+        // issue #8: the payment's trace reaches the consumers through the record headers (Instant issuer: a transfer at once)
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> traceOf("callback_service",
+                "select trace_parent from pending_item where invoice_id = cast(? as uuid) and status = 'Paid'", invoiceId) != null);
+        assertEquals(paymentTrace, traceOf("callback_service",
+                "select trace_parent from pending_item where invoice_id = cast(? as uuid) and status = 'Paid'", invoiceId).split("-")[1],
+                "callback-service's item of the payment is in the payment call's trace");
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> traceOf("report_service",
+                "select trace_parent from outbox_event where envelope->>'type' = 'TransferExecuted' and envelope->'payload'->>'reference' = ?",
+                "REF-" + number) != null);
+        assertEquals(paymentTrace, traceOf("report_service",
+                "select trace_parent from outbox_event where envelope->>'type' = 'TransferExecuted' and envelope->'payload'->>'reference' = ?",
+                "REF-" + number).split("-")[1], "report-service's transfer is announced in the payment call's trace");
+    }
+
+    /** The first trace_parent a query finds in a service's own database, or null. */
+    private static String traceOf(String database, String sql, String parameter) throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/" + database, database, database);
+             PreparedStatement q = c.prepareStatement(sql)) {
+            q.setString(1, parameter);
+            try (ResultSet rs = q.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
     }
 
     /** The invoice's events in invoice-service's outbox, once the relay marked them sent (broker acknowledged). */

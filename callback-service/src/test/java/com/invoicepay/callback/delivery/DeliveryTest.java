@@ -212,7 +212,7 @@ class DeliveryTest {
         job.runNow();
         assertEquals(1, receiver.requests.size());
         String[] sent = receiver.requests.get(0).header("traceparent").split("-");
-        var span = com.invoicepay.callback.tracing.RecordedSpans.named("callback delivery").stream()
+        var span = com.invoicepay.testsupport.RecordedSpans.named("callback delivery").stream()
                 .filter(s -> s.getTraceId().equals(sent[1])).findFirst().orElseThrow();
         assertEquals(sent[2], span.getSpanId(), "the receiver gets the delivery span's own context");
         assertEquals(java.util.Set.copyOf(traceIds), span.getLinks().stream().map(l -> l.getSpanContext().getTraceId())

@@ -246,7 +246,7 @@ class TransfersTest {
         clockAt(Instant.parse("2026-07-01T22:30:00Z")); // 00:30 on 2 July in Copenhagen
         runNight();
         String transferId = (String) transfers(p).get(0).get("id");
-        var span = await().atMost(Duration.ofSeconds(10)).until(() -> com.invoicepay.report.tracing.RecordedSpans.named("daily transfer").stream()
+        var span = await().atMost(Duration.ofSeconds(10)).until(() -> com.invoicepay.testsupport.RecordedSpans.named("daily transfer").stream()
                 .filter(s -> transferId.equals(s.getAttributes().get(io.opentelemetry.api.common.AttributeKey.stringKey("transfer.id"))))
                 .findFirst(), java.util.Optional::isPresent).orElseThrow();
         assertEquals(java.util.Set.copyOf(traceIds), span.getLinks().stream().map(l -> l.getSpanContext().getTraceId())

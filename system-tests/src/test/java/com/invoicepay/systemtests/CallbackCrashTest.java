@@ -22,8 +22,6 @@ import org.junit.jupiter.api.Test;
 
 import java.io.File;
 import java.math.BigDecimal;
-import java.net.HttpURLConnection;
-import java.net.URI;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.time.Duration;
@@ -78,12 +76,7 @@ class CallbackCrashTest {
 
     @AfterEach
     void stop() throws InterruptedException {
-        if (instance != null && instance.isAlive()) {
-            instance.destroy(); // SIGTERM: graceful
-            if (!instance.waitFor(30, TimeUnit.SECONDS)) {
-                instance.destroyForcibly();
-            }
-        }
+        ServiceInstance.stop(instance);
     }
 
     @Test
@@ -129,7 +122,7 @@ class CallbackCrashTest {
             awaitTrue("10 items ingested", () -> pendingItems() == 10);
             assertEquals(4, unassignedItems(), "the new items wait unassigned at the kill");
 
-            killMinus9(instance);
+            ServiceInstance.killMinus9(instance);
             // events that arrive while the service is down wait on Kafka
             publish(kafka, m1, base.plusSeconds(3));
             publish(kafka, m2, base.plusSeconds(4));
@@ -176,9 +169,7 @@ class CallbackCrashTest {
     // ---- the instance -----------------------------------------------------------------------------------
 
     static Process start(boolean cleanDatabase, String name) throws Exception {
-        assertTrue(APP.toFile().exists(), "deploy/local/up has built and copied callback-service to " + APP);
-        ProcessBuilder builder = new ProcessBuilder("java", "-Xmx256m",
-                "-Dquarkus.http.port=" + PORT,
+        return ServiceInstance.start("callback-service (" + name + ")", APP, PORT, List.of(
                 "-Dquarkus.datasource.reactive.url=postgresql://127.0.0.1:5432/callback_service_test",
                 "-Dquarkus.datasource.jdbc.url=" + DB,
                 "-Dquarkus.flyway.clean-disabled=" + !cleanDatabase,
@@ -189,37 +180,8 @@ class CallbackCrashTest {
                 // the test runs the passes itself; a long timeout keeps merchant 1's request in flight
                 "-Dcallback.flush-interval=1h",
                 "-Dcallback.delivery-timeout=30s",
-                "-Dquarkus.log.console.json.enabled=false",
-                "-jar", APP.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(new File("target/callback-crash-" + name + ".log"));
-        builder.environment().put("QUARKUS_PROFILE", "sandbox");
-        Process process = builder.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new AssertionError("callback-service (" + name + ") exited with " + process.exitValue() + " before it was ready");
-            }
-            try {
-                HttpURLConnection c = (HttpURLConnection) URI.create(BASE + "/q/health/ready").toURL().openConnection();
-                if (c.getResponseCode() == 200) {
-                    return process;
-                }
-            } catch (java.io.IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(500);
-        }
-        process.destroyForcibly();
-        throw new AssertionError("callback-service (" + name + ") not ready within 90 s");
-    }
-
-    /** SIGKILL to the PID of the process this test started: no shutdown hook, no graceful anything. */
-    static void killMinus9(Process process) throws Exception {
-        Process kill = new ProcessBuilder("kill", "-9", Long.toString(process.pid())).inheritIO().start();
-        assertEquals(0, kill.waitFor());
-        assertTrue(process.waitFor(30, TimeUnit.SECONDS));
-        assertEquals(137, process.exitValue(), "killed by SIGKILL (128 + 9)");
+                "-Dquarkus.log.console.json.enabled=false"),
+                new File("target/callback-crash-" + name + ".log"));
     }
 
     /** The instance's consumer group starts at the current end of its topics: only this test's events. */

@@ -11,8 +11,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.File;
-import java.net.HttpURLConnection;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -181,44 +179,15 @@ class OutboxCrashTest {
     }
 
     static Process start(String fault) throws Exception {
-        assertTrue(APP.toFile().exists(), "deploy/local/up has built and copied invoice-service to " + APP);
-        ProcessBuilder builder = new ProcessBuilder("java", "-Xmx256m",
-                "-Dquarkus.http.port=" + PORT,
+        return ServiceInstance.start("invoice-service (" + fault + ")", APP, PORT, List.of(
                 "-Dquarkus.datasource.reactive.url=postgresql://127.0.0.1:5432/invoice_service_test",
                 "-Dquarkus.datasource.jdbc.url=jdbc:postgresql://127.0.0.1:5432/invoice_service_test",
                 "-Dinvoicepay.topic-prefix=test-",
                 "-Dinvoicepay.outbox.fault=" + fault,
-                "-Dinvoice.jobs.interval=1h",
-                "-jar", APP.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(new File("target/outbox-crash-" + fault + ".log"));
-        builder.environment().put("QUARKUS_PROFILE", "sandbox");
-        Process process = builder.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new AssertionError("invoice-service (" + fault + ") exited with " + process.exitValue() + " before it was ready");
-            }
-            try {
-                HttpURLConnection c = (HttpURLConnection) URI.create(BASE + "/q/health/ready").toURL().openConnection();
-                if (c.getResponseCode() == 200) {
-                    return process;
-                }
-            } catch (java.io.IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(500);
-        }
-        process.destroyForcibly();
-        throw new AssertionError("invoice-service (" + fault + ") not ready within 90 s");
+                "-Dinvoice.jobs.interval=1h"), new File("target/outbox-crash-" + fault + ".log"));
     }
 
     static void stop(Process process) throws InterruptedException {
-        if (process != null && process.isAlive()) {
-            process.destroy(); // SIGTERM: graceful
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        }
+        ServiceInstance.stop(process);
     }
 }

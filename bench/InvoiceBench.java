@@ -232,8 +232,7 @@ public class InvoiceBench {
         String script = """
                 BEGIN;
                 SELECT * FROM invoice_issuer WHERE id = '%2$s' AND merchant_id = '%1$s';
-                SELECT * FROM sandbox_consumer WHERE phone_number = '+4540000001';
-                SELECT count(*) FROM invoice WHERE merchant_id = '%1$s' AND consumer_phone = '+4540000001' AND created_on = current_date AND status <> 'Invalid';
+                SELECT c.available, (SELECT count(*) FROM invoice i WHERE i.merchant_id = '%1$s' AND i.consumer_phone = '+4540000001' AND i.created_on = current_date AND i.status <> 'Invalid') FROM sandbox_consumer c WHERE c.phone_number = '+4540000001';
                 INSERT INTO bench_invoice (id, merchant_id, issuer_id, kind, status, sequence, status_date, consumer_phone, consumer_name, total_amount, total_vat_amount, currency, invoice_number, payment_reference, issue_date, due_date, invoice_url, articles, request_hash, created_at, created_on)
                   VALUES (gen_random_uuid(), '%1$s', '%2$s', 'Direct', 'Created', 0, now(), '+4540000001', 'Bench Payer', 360.00, 72.00, 'DKK', 'N-' || md5(random()::text), 'REF-1', current_date, current_date + 14, 'https://shop.example/i/1', '[{"articleNumber":"456","articleDescription":"Lorem ipsum","vatRate":25,"totalVatAmount":72,"totalPriceIncludingVat":360,"quantity":6,"pricePerUnit":60}]', md5(random()::text) || md5(random()::text), now(), current_date);
                 INSERT INTO bench_outbox_event (event_id, topic, record_key, envelope, created_at) VALUES (gen_random_uuid(), 'invoice-events', '%1$s', '%3$s'::jsonb, now());

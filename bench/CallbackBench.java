@@ -90,8 +90,12 @@ public class CallbackBench {
 
             double raw = wrk(receiver, seconds, perMerchant);
             double[] delivery = deliveryFromDatabase(base, receiver, ids, perMerchant);
+            double cpu0 = cpuMillis(pid);
             double[] endToEnd = endToEnd(receiver, ids, perMerchant);
+            double cpuPerThousand = (cpuMillis(pid) - cpu0) / (total / 1000.0);
+            double cpu1 = cpuMillis(pid);
             long[] latency = steady(receiver, ids, seconds, flushMillis);
+            double steadyCores = (cpuMillis(pid) - cpu1) / (seconds * 1000.0);
             long[] rss = rss(pid);
 
             long budget = flushMillis + 250;
@@ -105,8 +109,10 @@ public class CallbackBench {
                     row("items delivered/s, " + total + " status events end to end (Kafka in)", fmt(endToEnd[0]) + " /s",
                             "", "", "", null),
                     row("  of which: all " + total + " events ingested after", fmt(endToEnd[1]) + " ms", "", "", "", null),
+                    row("  service CPU per 1 000 items, end to end", String.format("%.0f ms", cpuPerThousand), "", "", "", null),
                     row("event time to receipt p50 / p99 at " + STEADY_RATE + " events/s", latency[0] + " / " + latency[1] + " ms",
                             "", "", "p99 < " + budget + " ms", latency[1] < budget),
+                    row("  service CPU at " + STEADY_RATE + " events/s", String.format("%.2f cores", steadyCores), "", "", "", null),
                     row("  events sent / received / max latency", latency[2] + " / " + latency[3] + " / " + latency[4] + " ms",
                             "", "", "none lost", latency[2] == latency[3]),
                     row("resident memory now / peak", rss[0] / 1024 + " / " + rss[1] / 1024 + " MB", "", "", "< 350 MB", rss[1] < 350 * 1024));
@@ -412,6 +418,13 @@ public class CallbackBench {
     }
 
     /** VmRSS and VmHWM (peak) of the service, in kB. */
+    /** User + system CPU the process has used, from /proc/<pid>/stat (fields 14 and 15, in clock ticks of 10 ms). */
+    static double cpuMillis(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10.0;
+    }
+
     static long[] rss(long pid) throws IOException {
         long now = 0, peak = 0;
         for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {

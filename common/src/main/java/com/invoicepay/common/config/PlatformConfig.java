@@ -28,6 +28,17 @@ public interface PlatformConfig {
 
     Outbox outbox();
 
+    Gate gate();
+
+    interface Gate {
+        /**
+         * The production gate (issue #6): production clients must send a certified client system
+         * and version. On in the services that serve integrators' production traffic.
+         */
+        @WithDefault("false")
+        boolean enabled();
+    }
+
     interface Outbox {
         /** Only services that publish have the outbox_event table and turn the relay on. */
         @WithDefault("false")

@@ -1,5 +1,6 @@
 package com.invoicepay.common.gateway;
 
+import com.invoicepay.common.gate.ProductionGate;
 import com.invoicepay.common.web.ApiException;
 import com.invoicepay.common.web.CorrelationIds;
 import com.invoicepay.common.web.ErrorKind;
@@ -33,6 +34,8 @@ import java.util.UUID;
  *   <li>a UUID {@code merchant_id} claim, equal to any {@code {merchantId}} in the path — else 403,
  *       before the resource looks anything up;</li>
  *   <li>well-formed client version headers — else 400;</li>
+ *   <li>for a production client, where the gate is on, a certified client version — else 403
+ *       ({@link ProductionGate});</li>
  *   <li>within the rate limit of client and merchant — else 429 with Retry-After.</li>
  * </ol>
  * Authentication is done first, authorization after, so a wrong secret never learns about scopes.
@@ -51,6 +54,8 @@ public class GatewayFilter {
     CallerContext caller;
     @Inject
     ErrorResponses errors;
+    @Inject
+    ProductionGate productionGate;
 
     @ServerRequestFilter(priority = Priorities.AUTHENTICATION)
     public Uni<Response> guard(ContainerRequestContext request, ResourceInfo resource) {
@@ -103,14 +108,16 @@ public class GatewayFilter {
         Optional<ClientVersion> version = ClientVersion.parse(
                 request.getHeaderString(ClientVersion.NAME_HEADER), request.getHeaderString(ClientVersion.VERSION_HEADER));
         String clientId = token.getClaim("azp");
+        Object environment = token.getClaim("environment");
+        String environmentName = environment == null ? "sandbox" : environment.toString().replace("\"", "");
+        productionGate.admit(clientId, environmentName, version);
         long retryAfter = rateLimiter.acquire(clientId, merchantId.toString());
         if (retryAfter > 0) {
             throw new ApiException(429, ErrorKind.InputError, PlatformErrors.RATE_LIMITED,
                     "Too many requests; retry after " + retryAfter + " s.", Map.of("Retry-After", Long.toString(retryAfter)));
         }
-        Object environment = token.getClaim("environment");
         caller.establish(merchantId, clientId, version.orElse(null), token.getClaim("sid"),
-                Instant.ofEpochSecond(token.getIssuedAtTime()), environment == null ? "sandbox" : environment.toString());
+                Instant.ofEpochSecond(token.getIssuedAtTime()), environmentName);
         return null;
     }
 

@@ -14,6 +14,12 @@ public final class PlatformErrors {
     public static final String MERCHANT_CLAIM_MISSING = "90011";
     public static final String MERCHANT_NOT_CALLER = "90012";
     public static final String ACCESS_DENIED = "90013";
+    /** Production gate: a production client sent no client system name and version. */
+    public static final String CLIENT_VERSION_REQUIRED = "90014";
+    /** Production gate: no certificate for this production client, client system and Major.Minor. */
+    public static final String CLIENT_VERSION_NOT_CERTIFIED = "90015";
+    /** Production gate: the certificate that covered this version was retracted. */
+    public static final String CERTIFICATE_RETRACTED = "90016";
     public static final String CLIENT_VERSION_MALFORMED = "90020";
     public static final String RATE_LIMITED = "90029";
     public static final String MALFORMED_REQUEST = "90040";

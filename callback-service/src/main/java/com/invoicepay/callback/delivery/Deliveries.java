@@ -17,6 +17,7 @@ import com.invoicepay.callback.registration.Endpoints;
 import com.invoicepay.callback.security.CallbackUrls;
 import com.invoicepay.callback.security.WebhookSignature;
 import com.invoicepay.common.config.PlatformConfig;
+import com.invoicepay.common.events.CallbackEvent;
 import com.invoicepay.common.events.EventEnvelope;
 import com.invoicepay.common.events.EventJson;
 import com.invoicepay.common.events.EventOrigin;
@@ -341,7 +342,7 @@ public class Deliveries {
         String error = result.error() != null ? result.error() : delivered ? null : "HTTP " + result.statusCode();
         CallbackEvent event = new CallbackEvent(p.claim().batchId(), p.claim().batchId().toString(), attempt,
                 p.itemDates().size(), p.url(), result.statusCode(), error, result.millis(), next, null, null);
-        String type = delivered ? "CallbackBatchDelivered" : dead ? "CallbackBatchDeadLettered" : "CallbackBatchFailed";
+        String type = delivered ? CallbackEvent.DELIVERED : dead ? CallbackEvent.DEAD_LETTERED : CallbackEvent.FAILED;
         UUID merchant = p.claim().merchantId();
         UUID batch = p.claim().batchId();
         pool.withTransaction(c -> insertAttempt(c, batch, attempt, p.url(), now, result, outcome, next)
@@ -438,7 +439,7 @@ public class Deliveries {
                                                             where merchant_id = $1""")
                                                     .execute(Tuple.of(merchantId, batchId, at(now))))
                                             .chain(() -> outbox.add(c, Topics.CALLBACK_EVENTS, merchantId.toString(),
-                                                    envelope("CallbackBatchRedeliveryRequested", merchantId, new CallbackEvent(batchId,
+                                                    envelope(CallbackEvent.REDELIVERY_REQUESTED, merchantId, new CallbackEvent(batchId,
                                                             batchId.toString(), 0, 0, null, null, null, null, now, null, null))));
                                 })))
                 .await().atMost(AWAIT);
@@ -497,7 +498,7 @@ public class Deliveries {
         } catch (ApiException noEndpoint) {
             pool.withTransaction(c -> markProcessed(c, command)
                             .chain(first -> !first ? Uni.createFrom().voidItem() : outbox.add(c, Topics.CALLBACK_EVENTS, merchantId.toString(),
-                                    envelope("TestCallbackFailed", merchantId, new CallbackEvent(null, null, 0, 0, null, null,
+                                    envelope(CallbackEvent.TEST_FAILED, merchantId, new CallbackEvent(null, null, 0, 0, null, null,
                                             noEndpoint.description(), null, null, status, command.eventId())))))
                     .await().atMost(AWAIT);
             outbox.nudge();
@@ -552,7 +553,7 @@ public class Deliveries {
                                 .addOffsetDateTime(r.delivered() ? null : at(now)))
                         .chain(() -> insertAttempt(c, batch, 1, endpoint.url(), now, r, outcome, null))
                         .chain(() -> outbox.add(c, Topics.CALLBACK_EVENTS, merchantId.toString(),
-                                envelope(r.delivered() ? "TestCallbackDelivered" : "TestCallbackFailed", merchantId,
+                                envelope(r.delivered() ? CallbackEvent.TEST_DELIVERED : CallbackEvent.TEST_FAILED, merchantId,
                                         new CallbackEvent(batch, batch.toString(), 1, 1, endpoint.url(), r.statusCode(), error,
                                                 r.millis(), null, status, command == null ? null : command.eventId()))))))
                 .await().atMost(AWAIT);

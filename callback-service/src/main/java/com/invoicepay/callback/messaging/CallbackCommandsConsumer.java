@@ -2,6 +2,7 @@ package com.invoicepay.callback.messaging;
 
 import com.invoicepay.callback.delivery.Deliveries;
 import com.invoicepay.common.events.EventEnvelope;
+import com.invoicepay.common.events.SendTestCallback;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -18,12 +19,7 @@ import java.util.Set;
 @ApplicationScoped
 public class CallbackCommandsConsumer {
     private static final Logger LOG = Logger.getLogger(CallbackCommandsConsumer.class);
-    public static final String TYPE = "SendTestCallback";
     static final Set<String> STATUSES = Set.of("Created", "Invalid", "Accepted", "Paid", "Rejected", "Expired", "Canceled");
-
-    /** Payload of SendTestCallback v1: the status the made-up item carries (Paid when absent). */
-    public record SendTestCallback(String status) {
-    }
 
     private final Deliveries deliveries;
 
@@ -34,7 +30,7 @@ public class CallbackCommandsConsumer {
     @Incoming("callback-commands")
     @Blocking(ordered = true)
     public void consume(EventEnvelope command) {
-        if (command == null || !TYPE.equals(command.type()) || command.merchantId() == null) {
+        if (command == null || !SendTestCallback.TYPE.equals(command.type()) || command.merchantId() == null) {
             return;
         }
         String status = "Paid";

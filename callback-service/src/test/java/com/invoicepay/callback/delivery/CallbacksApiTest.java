@@ -2,8 +2,8 @@ package com.invoicepay.callback.delivery;
 
 import com.invoicepay.callback.Receiver;
 import com.invoicepay.callback.TestSupport;
-import com.invoicepay.callback.messaging.CallbackCommandsConsumer;
 import com.invoicepay.common.events.EventEnvelope;
+import com.invoicepay.common.events.SendTestCallback;
 import com.invoicepay.common.events.EventOrigin;
 import com.invoicepay.common.events.Topics;
 import com.invoicepay.testsupport.EnvelopeCompanion;
@@ -201,8 +201,8 @@ class CallbacksApiTest {
 
     @Test
     void aCallbackCommandSendsATestCallbackOnceAndReportsItOnCallbackEvents() {
-        EventEnvelope command = EventEnvelope.of(CallbackCommandsConsumer.TYPE, 1, Instant.now(), "certification-service",
-                MERCHANT_1.merchantId(), EventOrigin.NONE, new CallbackCommandsConsumer.SendTestCallback("Rejected"));
+        EventEnvelope command = EventEnvelope.of(SendTestCallback.TYPE, SendTestCallback.SCHEMA_VERSION, Instant.now(), "certification-service",
+                MERCHANT_1.merchantId(), EventOrigin.NONE, new SendTestCallback("Rejected"));
         ProducerRecord<String, EventEnvelope> record = new ProducerRecord<>(prefix + Topics.CALLBACK_COMMANDS, M1, command);
         kafka.produce(String.class, EventEnvelope.class).fromRecords(record).awaitCompletion(Duration.ofSeconds(10));
         await().atMost(Duration.ofSeconds(30)).until(() -> testCallbacks().size() == 1);
@@ -211,8 +211,8 @@ class CallbacksApiTest {
                 e -> command.eventId().toString().equals(e.payload().path("commandId").asText())));
 
         // the same command again, then a marker: once the marker is handled the duplicate was skipped
-        EventEnvelope marker = EventEnvelope.of(CallbackCommandsConsumer.TYPE, 1, Instant.now(), "certification-service",
-                MERCHANT_1.merchantId(), EventOrigin.NONE, new CallbackCommandsConsumer.SendTestCallback("Paid"));
+        EventEnvelope marker = EventEnvelope.of(SendTestCallback.TYPE, SendTestCallback.SCHEMA_VERSION, Instant.now(), "certification-service",
+                MERCHANT_1.merchantId(), EventOrigin.NONE, new SendTestCallback("Paid"));
         kafka.produce(String.class, EventEnvelope.class).fromRecords(record,
                 new ProducerRecord<>(prefix + Topics.CALLBACK_COMMANDS, M1, marker)).awaitCompletion(Duration.ofSeconds(10));
         await().atMost(Duration.ofSeconds(30)).until(() -> testCallbacks().size() >= 2);

@@ -1,4 +1,4 @@
-package com.invoicepay.callback.delivery;
+package com.invoicepay.common.events;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
@@ -10,8 +10,8 @@ import java.util.UUID;
  * {@code CallbackBatchDelivered}, {@code CallbackBatchFailed} (a retry is scheduled at
  * {@code nextAttemptAt}), {@code CallbackBatchDeadLettered}, {@code CallbackBatchRedeliveryRequested},
  * {@code TestCallbackDelivered}, {@code TestCallbackFailed} (with {@code commandId}, the eventId of the
- * {@code callback-commands} request, when one asked for it).
- * (Belongs in common's events package next to the other payloads; kept here while common is frozen.)
+ * {@code callback-commands} request, when one asked for it). Published by callback-service; read by
+ * report-service (delivery success) and certification-service (test callbacks).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CallbackEvent(
@@ -27,4 +27,10 @@ public record CallbackEvent(
         String requestedStatus,
         UUID commandId) {
     public static final int SCHEMA_VERSION = 1;
+    public static final String DELIVERED = "CallbackBatchDelivered";
+    public static final String FAILED = "CallbackBatchFailed";
+    public static final String DEAD_LETTERED = "CallbackBatchDeadLettered";
+    public static final String REDELIVERY_REQUESTED = "CallbackBatchRedeliveryRequested";
+    public static final String TEST_DELIVERED = "TestCallbackDelivered";
+    public static final String TEST_FAILED = "TestCallbackFailed";
 }

@@ -29,7 +29,7 @@ final class ServiceConfig {
     static final Set<String> FRAMEWORK_KEYS = Set.of("quarkus.profile");
 
     /** Environment variables read by the JVM or the image, not by the application's configuration. */
-    static final Set<String> PROCESS_ENV = Set.of("JAVA_TOOL_OPTIONS", "MALLOC_ARENA_MAX");
+    static final Set<String> PROCESS_ENV = Set.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "MALLOC_ARENA_MAX");
 
     private static final Pattern MAPPING = Pattern.compile("@ConfigMapping\\(\\s*prefix\\s*=\\s*\"([^\"]+)\"");
     private static final Pattern CONFIG_PROPERTY = Pattern.compile("@ConfigProperty\\(\\s*name\\s*=\\s*\"([^\"]+)\"");

@@ -3,7 +3,6 @@ package com.invoicepay.systemtests;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.invoicepay.testsupport.Keycloak;
 import com.invoicepay.testsupport.LocalStack;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,7 +31,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import static com.invoicepay.testsupport.LocalStack.INTEGRATOR_APP;
 import static com.invoicepay.testsupport.LocalStack.MERCHANT_1;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -175,34 +173,16 @@ class BadInputCorpusTest {
         }
     }
 
-    static final Map<String, String[]> TOKENS = new ConcurrentHashMap<>();
-
     static void authenticate(HttpRequest.Builder request, String caller) {
         switch (caller) {
-            case "invoice" -> gateway(request, token(caller, MERCHANT_1, "openid invoice"));
-            case "reporting" -> gateway(request, token(caller, MERCHANT_1, "openid transactionreporting"));
-            case "usersim" -> gateway(request, token(caller, MERCHANT_1, "openid invoice-usersimulation"))
+            case "invoice" -> Tokens.gateway(request, MERCHANT_1, "openid invoice");
+            case "reporting" -> Tokens.gateway(request, MERCHANT_1, "openid transactionreporting");
+            case "usersim" -> Tokens.gateway(request, MERCHANT_1, "openid invoice-usersimulation")
                     .header("AuthenticatedUser", "22222222-2222-4222-8222-000000000001");
-            case "admin" -> request.header("Authorization", "Bearer " + token(caller, LocalStack.OPS_ADMIN, "openid"));
+            case "admin" -> request.header("Authorization", "Bearer " + Tokens.of(LocalStack.OPS_ADMIN, "openid"));
             case "none" -> { }
             default -> fail("unknown caller " + caller);
         }
-    }
-
-    static HttpRequest.Builder gateway(HttpRequest.Builder request, String token) {
-        return request.header("Authorization", "Bearer " + token).header("x-ibm-client-id", INTEGRATOR_APP.clientId())
-                .header("x-ibm-client-secret", INTEGRATOR_APP.secret());
-    }
-
-    /** Tokens live 5 minutes; the corpus takes longer, so each is renewed after 3. */
-    static String token(String caller, LocalStack.User user, String scope) {
-        String[] cached = TOKENS.get(caller);
-        long now = System.currentTimeMillis();
-        if (cached == null || now - Long.parseLong(cached[1]) > 180_000) {
-            cached = new String[] {Keycloak.userToken(INTEGRATOR_APP, user, scope), Long.toString(now)};
-            TOKENS.put(caller, cached);
-        }
-        return cached[0];
     }
 
     /** With {@code badId} null: merchant-1 and an id that exists nowhere; else {@code badId} in place of {id}, or of {merchant}. */
@@ -255,7 +235,7 @@ class BadInputCorpusTest {
                 .replace("${unknown}", UNKNOWN_ID)
                 .replace("${merchant}", MERCHANT_1.merchantId().toString())
                 .replace("${megabyte}", "x".repeat(1 << 20))
-                .replace("${integratorToken}", token("invoice", MERCHANT_1, "openid invoice"));
+                .replace("${integratorToken}", Tokens.of(MERCHANT_1, "openid invoice"));
     }
 
     /** JSON merge patch (RFC 7396), except that {@code "@remove"} removes and null stays null. */

@@ -1,0 +1,103 @@
+package com.invoicepay.certification.onboarding;
+
+import com.invoicepay.certification.onboarding.OnboardingViews.AppView;
+import com.invoicepay.certification.onboarding.OnboardingViews.AuditView;
+import com.invoicepay.certification.onboarding.OnboardingViews.IntegratorView;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.quarkus.security.Authenticated;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.net.URI;
+import java.util.List;
+
+/** Integrators (registered by an administrator), their apps (created by the integrator), and the audit log. */
+@Path("/api/v1/onboarding")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@Tag(name = "Onboarding")
+@Authenticated
+public class IntegratorsResource {
+    private final OnboardingService onboarding;
+    private final AuditLog audit;
+    private final OnboardingCallers callers;
+
+    public IntegratorsResource(OnboardingService onboarding, AuditLog audit, OnboardingCallers callers) {
+        this.onboarding = onboarding;
+        this.audit = audit;
+        this.callers = callers;
+    }
+
+    @POST
+    @Path("/integrators")
+    @WithTransaction
+    @Operation(summary = "Administrator: register an integrator organisation; answers its integrator id.")
+    public Uni<Response> register(OnboardingService.NewIntegrator body) {
+        callers.requireAdmin();
+        return onboarding.registerIntegrator(body, callers.actor()).map(integrator ->
+                Response.created(URI.create("/api/v1/onboarding/integrators/" + integrator.id)).entity(IntegratorView.of(integrator)).build());
+    }
+
+    @GET
+    @Path("/integrators")
+    @WithSession
+    @Operation(summary = "Administrator: every integrator.")
+    public Uni<List<IntegratorView>> integrators() {
+        callers.requireAdmin();
+        return Integrator.<Integrator>list("order by createdAt").map(all -> all.stream().map(IntegratorView::of).toList());
+    }
+
+    @GET
+    @Path("/integrators/{integratorId}")
+    @WithSession
+    @Operation(summary = "An integrator (itself or an administrator).")
+    public Uni<IntegratorView> integrator(@PathParam("integratorId") String integratorId) {
+        callers.requireIntegrator(integratorId);
+        return onboarding.integrator(integratorId).map(IntegratorView::of);
+    }
+
+    @POST
+    @Path("/integrators/{integratorId}/apps")
+    @WithTransaction
+    @Operation(summary = "Create an app (environment sandbox or production); the answer holds its client secret, shown this once.")
+    public Uni<Response> createApp(@PathParam("integratorId") String integratorId, OnboardingService.NewApp body) {
+        callers.requireIntegrator(integratorId);
+        return onboarding.integrator(integratorId)
+                .chain(integrator -> onboarding.createApp(integrator, body, callers.actor()))
+                .map(created -> Response.created(URI.create("/api/v1/onboarding/apps/" + created.app().id))
+                        .entity(AppView.of(created.app(), List.of(), created.clientSecret())).build());
+    }
+
+    @GET
+    @Path("/integrators/{integratorId}/apps")
+    @WithSession
+    @Operation(summary = "The integrator's apps with subscriptions and redirect URIs (never a secret).")
+    public Uni<List<AppView>> apps(@PathParam("integratorId") String integratorId) {
+        callers.requireIntegrator(integratorId);
+        return onboarding.integrator(integratorId).chain(integrator -> onboarding.apps(integrator.id))
+                .chain(apps -> apps.isEmpty() ? Uni.createFrom().item(List.<AppView>of())
+                        : RedirectUri.<RedirectUri>list("appId in ?1 order by requestedAt", apps.stream().map(a -> a.id).toList())
+                        .map(uris -> apps.stream().map(app -> AppView.of(app,
+                                uris.stream().filter(u -> u.appId.equals(app.id)).toList(), null)).toList()));
+    }
+
+    @GET
+    @Path("/audit")
+    @WithSession
+    @Operation(summary = "Administrator: the latest administrative acts (who, what, when), newest first.")
+    public Uni<List<AuditView>> audit(@QueryParam("integratorId") String integratorId) {
+        callers.requireAdmin();
+        return audit.latest(integratorId).map(entries -> entries.stream().map(AuditView::of).toList());
+    }
+}

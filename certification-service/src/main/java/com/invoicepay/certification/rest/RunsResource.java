@@ -172,7 +172,7 @@ public class RunsResource {
     @WithTransaction
     @Operation(summary = "Step 4: approve a run whose every case passed; the report is signed and a certificate issued.")
     public Uni<Response> approve(@PathParam("runId") UUID runId) {
-        return runs.find(runId).map(callers::owned).chain(certificates::approve)
+        return runs.findLocked(runId).map(callers::owned).chain(certificates::approve)
                 .map(run -> Response.ok(run.report, MediaType.APPLICATION_JSON).build());
     }
 

@@ -70,7 +70,7 @@ public class CertificateService {
             if (!notPassed.isEmpty()) {
                 throw conflict(NOT_ALL_PASSED, "Not every case passed: " + String.join(", ", notPassed) + ".");
             }
-            return valid(run.productionClientId, run.clientSystemName, run.majorMinor).chain(existing -> {
+            return lockCertificateKey(run).chain(() -> valid(run.productionClientId, run.clientSystemName, run.majorMinor)).chain(existing -> {
                 if (existing.isPresent()) {
                     throw conflict(ALREADY_CERTIFIED, "Certificate " + existing.get().id + " already covers " + run.productionClientId
                             + " / " + run.clientSystemName + " " + run.majorMinor + ".x; a new major or minor needs a new run.");
@@ -100,6 +100,18 @@ public class CertificateService {
                 });
             });
         }).replaceWith(run);
+    }
+
+    /**
+     * Two runs of the same production client, system and Major.Minor approved at once take turns on
+     * this lock (held until the transaction ends), so the second finds the first's certificate and gets
+     * 409 instead of breaking the one-valid-certificate index with a 500.
+     */
+    private static Uni<Void> lockCertificateKey(CertificationRun run) {
+        String key = run.productionClientId + "\n" + run.clientSystemName + "\n" + run.majorMinor;
+        return Panache.getSession().chain(session -> session
+                .createNativeQuery("select 1 from (select pg_advisory_xact_lock(hashtextextended(:key, 0))) locked", Integer.class)
+                .setParameter("key", key).getSingleResult()).replaceWithVoid();
     }
 
     /** An administrator retracts a valid certificate with a reason. In the caller's transaction. */

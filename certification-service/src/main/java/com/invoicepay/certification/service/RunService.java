@@ -18,6 +18,7 @@ import com.invoicepay.common.web.ErrorKind;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import java.math.BigDecimal;
@@ -189,6 +190,12 @@ public class RunService {
 
     public Uni<CertificationRun> find(UUID id) {
         return CertificationRun.<CertificationRun>findById(id)
+                .onItem().ifNull().failWith(() -> new ApiException(404, ErrorKind.InputError, RUN_NOT_FOUND, "Certification run " + id + " was not found."));
+    }
+
+    /** The run, its row locked until the transaction ends: two approvals of one run take turns, the second sees APPROVED. */
+    public Uni<CertificationRun> findLocked(UUID id) {
+        return CertificationRun.<CertificationRun>findById(id, LockModeType.PESSIMISTIC_WRITE)
                 .onItem().ifNull().failWith(() -> new ApiException(404, ErrorKind.InputError, RUN_NOT_FOUND, "Certification run " + id + " was not found."));
     }
 

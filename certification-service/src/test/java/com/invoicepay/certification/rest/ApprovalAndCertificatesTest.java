@@ -128,6 +128,43 @@ class ApprovalAndCertificatesTest {
         given().auth().oauth2(runs.token).get(RUNS + "/" + id + "/report").then().statusCode(200).body("result", equalTo("NOT_CERTIFIED"));
     }
 
+    /** Both requests sent together; their statuses in ascending order, and the refusal's error code. */
+    private static List<String> approvedTogether(String first, String second) throws Exception {
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+        java.util.function.Function<String, java.util.concurrent.CompletableFuture<io.restassured.response.Response>> approve = id ->
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        start.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                    return given().auth().oauth2(runs.token).post(RUNS + "/" + id + "/approval");
+                });
+        var a = approve.apply(first);
+        var b = approve.apply(second);
+        return java.util.stream.Stream.of(a.get(60, java.util.concurrent.TimeUnit.SECONDS), b.get(60, java.util.concurrent.TimeUnit.SECONDS))
+                .sorted(java.util.Comparator.comparingInt(io.restassured.response.Response::statusCode))
+                .map(r -> r.statusCode() + (r.statusCode() == 200 ? "" : " " + r.jsonPath().getString("error_code")))
+                .toList();
+    }
+
+    @Test
+    void approvalsAtTheSameTimeIssueOneCertificateAndAnswerTheOther409() throws Exception {
+        String name = Runs.uniqueName();
+        String id = selectedAndPassed(name, "5.2.1").getString("id");
+        assertEquals(List.of("200", "409 12030"), approvedTogether(id, id), "the same run approved twice at once");
+
+        String other = Runs.uniqueName();
+        String first = selectedAndPassed(other, "6.0.1").getString("id");
+        String second = selectedAndPassed(other, "6.0.2").getString("id");
+        assertEquals(List.of("200", "409 12052"), approvedTogether(first, second), "two runs of one Major.Minor approved at once");
+
+        for (String system : List.of(name, other)) {
+            given().auth().oauth2(runs.token).queryParam("productionClientId", "integrator-app-prod").get(CERTS).then().statusCode(200)
+                    .body("findAll { it.clientSystemName == '" + system + "' }.state", equalTo(List.of("VALID")));
+        }
+    }
+
     @Test
     void aPassingRunIsApprovedWithASignedReportAndACertificateThatCoversEveryBuildOfItsMajorMinor() {
         String name = Runs.uniqueName();

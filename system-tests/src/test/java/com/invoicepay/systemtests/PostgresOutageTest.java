@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * invoice-service's PostgreSQL stopped and started again. The database is a private server of this test
- * (PrivatePostgres), the instance of invoice-service runs from the stack's build on port 8096 against it
+ * (PrivatePostgres), the instance of invoice-service runs from the stack's build on port 8086 against it
  * (Kafka: the stack's broker, test- topics). While the database is down, readiness is DOWN and a create is
  * answered within 2 s with a server error and the error body (DESIGN.md wants 503/90053; see the assertion);
  * once it is back, readiness is UP again and every invoice that was answered 200, before and after, exists
@@ -38,7 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class PostgresOutageTest {
     static final int PG_PORT = 55433;
-    static final int PORT = 8096;
+    static final int PORT = 8086;
     static final String BASE = "http://127.0.0.1:" + PORT;
     static final ObjectMapper JSON = new ObjectMapper();
     static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();

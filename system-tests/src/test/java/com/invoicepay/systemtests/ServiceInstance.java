@@ -22,6 +22,13 @@ final class ServiceInstance {
     /** Starts {@code java <options> -jar app} and waits until {@code /q/health/ready} answers 200 (90 s at most). */
     static Process start(String what, Path app, int port, List<String> options, File log) throws Exception {
         assertTrue(app.toFile().exists(), "deploy/local/up has built and copied " + what + " to " + app);
+        // another process on the port (a bench instance, say) would answer the readiness checks below in its place
+        try (java.net.Socket taken = new java.net.Socket()) {
+            taken.connect(new java.net.InetSocketAddress("127.0.0.1", port), 500);
+            throw new AssertionError("port " + port + " is already taken; " + what + " cannot start there");
+        } catch (java.io.IOException free) {
+            // nothing listens: the port is ours
+        }
         List<String> command = new ArrayList<>(List.of("java", "-Xmx256m", "-Dquarkus.http.port=" + port));
         command.addAll(options);
         command.addAll(List.of("-jar", app.toString()));

@@ -108,6 +108,27 @@ class ApiActivityJudgeTest {
     }
 
     @Test
+    void aPassAfterACallAnsweredAnotherStatusIsAWarningInTheRunAndItsReport() {
+        String name = unique();
+        JsonPath run = selectedRun(name, List.of("InvoiceDirect"));
+        String id = run.getString("id");
+        Map<String, String> instructed = Map.of("totalAmount", run.getString("values.amount"),
+                "paymentReference", run.getString("values.paymentReference"), "invoiceNumber", run.getString("values.invoiceNumber"));
+        EventEnvelope refused = call(name, "3.1.4", "POST", CREATE, 400, instructed);
+        EventEnvelope accepted = call(name, "3.1.4", "POST", CREATE, 202, instructed);
+        send(refused, accepted);
+        await().atMost(Duration.ofSeconds(20)).until(() -> "WARNING".equals(caseStatus(id, "invoicedirect-create")));
+        String c = "cases.find { it.id == 'invoicedirect-create' }";
+        JsonPath after = run(id);
+        assertTrue(after.getString(c + ".reason").contains("after 1 call(s) answered with another status"), after.getString(c + ".reason"));
+        assertEquals(Map.of(refused.eventId().toString(), "OTHER_STATUS", accepted.eventId().toString(), "MATCHED"),
+                after.<Map<String, Object>>getList(c + ".evidence").stream()
+                        .collect(java.util.stream.Collectors.toMap(e -> e.get("eventId").toString(), e -> e.get("outcome").toString())));
+        given().auth().oauth2(token).get(RUNS + "/" + id + "/report").then().statusCode(200)
+                .body(c + ".result", org.hamcrest.Matchers.equalTo("WARNING"));
+    }
+
+    @Test
     void theRightRouteWithAWrongAmountFailsNamingTheValue() {
         String name = unique();
         JsonPath run = selectedRun(name, List.of("InvoiceDirect"));

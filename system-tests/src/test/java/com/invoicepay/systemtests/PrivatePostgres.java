@@ -43,7 +43,7 @@ final class PrivatePostgres {
 
     void start() throws Exception {
         run(List.of("runuser", "-u", "postgres", "--", BIN + "pg_ctl", "-D", dir.resolve("data").toString(), "-w", "-t", "60",
-                "-l", dir.resolve("server.log").toString(), "-o", "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1", "start"));
+                "-l", dir.resolve("server.log").toString(), "-o", "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c max_connections=300", "start"));
     }
 
     /** Fast shutdown by the postmaster's PID (SIGINT): connections are cut, as when a database server goes away. */

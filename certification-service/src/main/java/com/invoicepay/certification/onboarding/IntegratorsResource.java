@@ -68,6 +68,17 @@ public class IntegratorsResource {
     }
 
     @POST
+    @Path("/integrators/{integratorId}/users")
+    @WithTransaction
+    @Operation(summary = "Administrator: a user of the integrator, who logs in to the onboarding pages; the answer holds a "
+            + "temporary password, shown this once, which Keycloak makes the user change at the first login.")
+    public Uni<Response> createUser(@PathParam("integratorId") String integratorId, OnboardingService.NewUser body) {
+        callers.requireAdmin();
+        return onboarding.integrator(integratorId).chain(integrator -> onboarding.createUser(integrator, body, callers.actor()))
+                .map(user -> Response.status(201).entity(user).build());
+    }
+
+    @POST
     @Path("/integrators/{integratorId}/apps")
     @WithTransaction
     @Operation(summary = "Create an app (environment sandbox or production); the answer holds its client secret, shown this once.")
@@ -86,8 +97,7 @@ public class IntegratorsResource {
     public Uni<List<AppView>> apps(@PathParam("integratorId") String integratorId) {
         callers.requireIntegrator(integratorId);
         return onboarding.integrator(integratorId).chain(integrator -> onboarding.apps(integrator.id))
-                .chain(apps -> apps.isEmpty() ? Uni.createFrom().item(List.<AppView>of())
-                        : RedirectUri.<RedirectUri>list("appId in ?1 order by requestedAt", apps.stream().map(a -> a.id).toList())
+                .chain(apps -> onboarding.redirectUrisOf(apps)
                         .map(uris -> apps.stream().map(app -> AppView.of(app,
                                 uris.stream().filter(u -> u.appId.equals(app.id)).toList(), null)).toList()));
     }

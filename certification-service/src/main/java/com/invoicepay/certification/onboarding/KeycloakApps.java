@@ -136,6 +136,29 @@ public class KeycloakApps {
                 .map(response -> response.statusCode() == 404 ? null : expect(response, 204, "delete client"));
     }
 
+    /**
+     * An integrator's user, who logs in to the onboarding pages (client certification-portal maps its attribute
+     * integrator_id into the tokens) with a temporary password that Keycloak makes them change at the first login.
+     * Empty when the username or email is taken.
+     */
+    public Uni<java.util.Optional<String>> createIntegratorUser(String username, String email, String firstName, String lastName,
+                                                                String integratorId, String temporaryPassword) {
+        JsonObject user = new JsonObject()
+                .put("username", username).put("email", email).put("firstName", firstName).put("lastName", lastName)
+                .put("enabled", true).put("emailVerified", true)
+                .put("attributes", new JsonObject().put("integrator_id", new JsonArray().add(integratorId)))
+                .put("credentials", new JsonArray().add(new JsonObject()
+                        .put("type", "password").put("value", temporaryPassword).put("temporary", true)));
+        return admin(HttpMethod.POST, "/users", user).map(response -> {
+            if (response.statusCode() == 409) {
+                return java.util.Optional.<String>empty();
+            }
+            expect(response, 201, "create user");
+            String location = response.getHeader("Location");
+            return java.util.Optional.of(location.substring(location.lastIndexOf('/') + 1));
+        });
+    }
+
     /** The user's consents: {clientId, grantedClientScopes, createdDate, lastUpdatedDate, additionalGrants}. */
     public Uni<JsonArray> consents(String userId) {
         return admin(HttpMethod.GET, "/users/" + userId + "/consents", null).map(response -> {

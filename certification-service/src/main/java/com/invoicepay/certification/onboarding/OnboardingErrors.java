@@ -19,6 +19,8 @@ public final class OnboardingErrors {
     public static final String API_UNKNOWN = "12106";
     /** The API does not exist in the app's environment (the user simulation is sandbox only). */
     public static final String API_NOT_IN_ENVIRONMENT = "12107";
+    /** The username or email of a new integrator user is taken in Keycloak. */
+    public static final String USER_TAKEN = "12108";
     /** A redirect URI that is not an absolute https URI (http only for loopback in sandbox), or has a fragment or user info. */
     public static final String REDIRECT_URI_NOT_HTTPS = "12110";
     /** A redirect URI with a wildcard: only exact URIs are registered. */

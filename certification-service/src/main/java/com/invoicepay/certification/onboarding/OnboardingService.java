@@ -29,6 +29,8 @@ import static com.invoicepay.certification.onboarding.OnboardingErrors.*;
 @ApplicationScoped
 public class OnboardingService {
     private static final Pattern APP_NAME = Pattern.compile("[A-Za-z0-9 ._-]{1,100}");
+    private static final Pattern USERNAME = Pattern.compile("[a-z0-9._@-]{3,100}");
+    private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
     private static final int MAX_INTEGRATOR_NAME = 200;
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -36,6 +38,13 @@ public class OnboardingService {
     }
 
     public record NewApp(String name, String environment) {
+    }
+
+    public record NewUser(String username, String email, String firstName, String lastName) {
+    }
+
+    /** A user just created: the only time its temporary password is shown. */
+    public record CreatedUser(String userId, String username, String integratorId, String temporaryPassword) {
     }
 
     public record NewRedirectUri(String uri) {
@@ -97,6 +106,38 @@ public class OnboardingService {
                 throw notFound(INTEGRATOR_NOT_FOUND, "No integrator " + id + ".");
             }
             return found;
+        });
+    }
+
+    /** An integrator's user in Keycloak (attribute integrator_id) with a temporary password, shown once. */
+    public Uni<CreatedUser> createUser(Integrator integrator, NewUser body, String actor) {
+        if (body == null) {
+            return Uni.createFrom().failure(input(FIELD_REQUIRED, "username is required."));
+        }
+        for (String[] field : new String[][]{{"username", body.username()}, {"email", body.email()},
+                {"firstName", body.firstName()}, {"lastName", body.lastName()}}) {
+            if (trimmed(field[1]) == null) {
+                return Uni.createFrom().failure(input(FIELD_REQUIRED, field[0] + " is required."));
+            }
+            if (field[1].trim().length() > 255) {
+                return Uni.createFrom().failure(input(FIELD_INVALID, field[0] + " is longer than 255 characters."));
+            }
+        }
+        String username = body.username().trim().toLowerCase(Locale.ROOT);
+        if (!USERNAME.matcher(username).matches()) {
+            return Uni.createFrom().failure(input(FIELD_INVALID, "username must be 3-100 of a-z 0-9 . _ - @"));
+        }
+        if (!EMAIL.matcher(body.email().trim()).matches()) {
+            return Uni.createFrom().failure(input(FIELD_INVALID, "email is not an email address."));
+        }
+        String password = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(randomBytes(18));
+        return keycloak.createIntegratorUser(username, body.email().trim(), body.firstName().trim(), body.lastName().trim(),
+                integrator.id, password).chain(created -> {
+            if (created.isEmpty()) {
+                throw conflict(USER_TAKEN, "A user with username " + username + " or that email already exists.");
+            }
+            return audit.record(actor, "INTEGRATOR_USER_CREATED", integrator.id, null, "username=" + username)
+                    .replaceWith(new CreatedUser(created.get(), username, integrator.id, password));
         });
     }
 
@@ -201,6 +242,18 @@ public class OnboardingService {
 
     public Uni<List<RedirectUri>> redirectUris(UUID appId) {
         return RedirectUri.list("appId = ?1 order by requestedAt", appId);
+    }
+
+    /** The redirect URIs of these apps, oldest first. */
+    public Uni<List<RedirectUri>> redirectUrisOf(List<IntegratorApp> apps) {
+        return apps.isEmpty() ? Uni.createFrom().item(List.of())
+                : RedirectUri.list("appId in ?1 order by requestedAt", apps.stream().map(a -> a.id).toList());
+    }
+
+    /** The apps of these redirect URIs. */
+    public Uni<List<IntegratorApp>> appsOf(List<RedirectUri> redirectUris) {
+        return redirectUris.isEmpty() ? Uni.createFrom().item(List.of())
+                : IntegratorApp.list("id in ?1", redirectUris.stream().map(r -> r.appId).distinct().toList());
     }
 
     public Uni<List<RedirectUri>> redirectUrisIn(String status) {

@@ -412,6 +412,32 @@ class OnboardingTest {
     }
 
     @Test
+    void anAdministratorCreatesAnIntegratorUserWithATemporaryPasswordShownOnce() throws Exception {
+        integrator();
+        String username = "onboarding-user-" + UUID.randomUUID().toString().substring(0, 8);
+        Map<String, String> user = Map.of("username", username, "email", username + "@example.com", "firstName", "Ona", "lastName", "Boarding");
+        var created = given().auth().oauth2(adminToken).contentType(ContentType.JSON).body(user)
+                .when().post(API + "/integrators/" + integratorId + "/users").then().statusCode(201)
+                .body("username", equalTo(username)).body("integratorId", equalTo(integratorId))
+                .body("temporaryPassword", notNullValue()).extract();
+        try {
+            given().auth().oauth2(adminToken).contentType(ContentType.JSON).body(user)
+                    .when().post(API + "/integrators/" + integratorId + "/users").then().statusCode(409).body("error_code", equalTo("12108"));
+            given().auth().oauth2(adminToken).contentType(ContentType.JSON).body(Map.of("username", username + "x", "email", "x@example.com", "firstName", "A"))
+                    .when().post(API + "/integrators/" + integratorId + "/users").then().statusCode(400)
+                    .body("error_code", equalTo("12101")).body("error_description", containsString("lastName"));
+            given().auth().oauth2(consoleApp.clientCredentialsToken()).contentType(ContentType.JSON).body(user)
+                    .when().post(API + "/integrators/" + integratorId + "/users").then().statusCode(403).body("error_code", equalTo("12122"));
+            String audit = given().auth().oauth2(adminToken).queryParam("integratorId", integratorId).when().get(API + "/audit")
+                    .then().statusCode(200).body("find { it.action == 'INTEGRATOR_USER_CREATED' }.detail", equalTo("username=" + username))
+                    .extract().asString();
+            assertFalse(audit.contains(created.<String>path("temporaryPassword")));
+        } finally {
+            KeycloakUsers.delete(created.path("userId"));
+        }
+    }
+
+    @Test
     void aDuplicateIntegratorNameIsAConflict() {
         String name = "Dup Integrator " + UUID.randomUUID().toString().substring(0, 8);
         given().auth().oauth2(adminToken).contentType(ContentType.JSON).body(Map.of("name", name))

@@ -1,0 +1,89 @@
+package com.invoicepay.certification.onboarding;
+
+import com.invoicepay.testsupport.HeadlessChromium;
+import com.invoicepay.testsupport.Keycloak;
+import com.invoicepay.testsupport.LocalStack;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+
+import static com.invoicepay.testsupport.LocalStack.INTEGRATOR_APP_2;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The two onboarding pages in a real headless Chromium, logged in through Keycloak's own forms: the administrator
+ * sees the new integrator, its pending redirect URI and the audit log; the integrator's user (created with a temporary
+ * password, changed at the first login) sees its app, subscription and the URI's approval status.
+ */
+@QuarkusTest
+class OnboardingPagesTest {
+    static final String API = "/api/v1/onboarding";
+
+    @Test
+    void anAdministratorAndAnIntegratorsUserSeeTheirPagesAfterLoggingInThroughKeycloak() throws Exception {
+        String adminToken = Keycloak.userToken(INTEGRATOR_APP_2, LocalStack.OPS_ADMIN, "openid");
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String integratorId = given().auth().oauth2(adminToken).contentType(ContentType.JSON).body(Map.of("name", "Pages Test " + suffix))
+                .when().post(API + "/integrators").then().statusCode(201).extract().path("integratorId");
+        var app = given().auth().oauth2(adminToken).contentType(ContentType.JSON).body(Map.of("name", "Web Shop"))
+                .when().post(API + "/integrators/" + integratorId + "/apps").then().statusCode(201).extract();
+        String appId = app.path("id");
+        String clientId = app.path("clientId");
+        String pendingUri = "https://shop-" + suffix + ".example.com/callback";
+        given().auth().oauth2(adminToken).when().put(API + "/apps/" + appId + "/subscriptions/invoice").then().statusCode(200);
+        given().auth().oauth2(adminToken).contentType(ContentType.JSON).body(Map.of("uri", pendingUri))
+                .when().post(API + "/apps/" + appId + "/redirect-uris").then().statusCode(201);
+        String username = "pages-" + suffix;
+        var user = given().auth().oauth2(adminToken).contentType(ContentType.JSON).body(Map.of("username", username,
+                        "email", username + "@example.com", "firstName", "Page", "lastName", "Tester"))
+                .when().post(API + "/integrators/" + integratorId + "/users").then().statusCode(201)
+                .body("integratorId", equalTo(integratorId)).extract();
+        String userId = user.path("userId");
+        try {
+            String base = "http://127.0.0.1:" + RestAssured.port;
+            try (HeadlessChromium browser = HeadlessChromium.start()) {
+                logIn(browser, base + "/onboarding/admin", LocalStack.OPS_ADMIN.username(), LocalStack.OPS_ADMIN.password());
+                browser.waitUntil("document.getElementById('pending') !== null", Duration.ofSeconds(20));
+                String pending = browser.evaluate("document.getElementById('pending').innerText");
+                assertTrue(pending.contains(pendingUri) && pending.contains(clientId), pending);
+                assertTrue(browser.evaluate("document.getElementById('integrators').innerText").contains(integratorId));
+                String audit = browser.evaluate("document.getElementById('audit').innerText");
+                assertTrue(audit.contains("INTEGRATOR_USER_CREATED") && audit.contains("username=" + username), audit);
+            }
+            try (HeadlessChromium browser = HeadlessChromium.start()) {
+                logIn(browser, base + "/onboarding/integrator", username, user.path("temporaryPassword"));
+                // the temporary password must be replaced at the first login
+                browser.waitUntil("document.getElementById('password-new') !== null", Duration.ofSeconds(20));
+                String newPassword = "Pages-" + UUID.randomUUID();
+                browser.evaluate("document.getElementById('password-new').value = '" + newPassword + "'; "
+                        + "document.getElementById('password-confirm').value = '" + newPassword + "'; "
+                        + "document.getElementById('password-new').form.submit(); true");
+                browser.waitUntil("document.getElementById('apps') !== null", Duration.ofSeconds(20));
+                assertEquals(integratorId, browser.evaluate("document.getElementById('integrator-id').textContent"));
+                String apps = browser.evaluate("document.querySelector('[data-client-id=\"" + clientId + "\"]').innerText");
+                assertTrue(apps.contains("Web Shop") && apps.contains("invoice") && apps.contains(pendingUri) && apps.contains("PENDING"), apps);
+                assertTrue(browser.evaluate("document.getElementById('certificates').innerText").contains("No certificate yet"));
+            }
+        } finally {
+            given().auth().oauth2(adminToken).when().delete(API + "/apps/" + appId).then().statusCode(204);
+            KeycloakUsers.delete(userId);
+        }
+    }
+
+    /** Opens a page behind the login, fills Keycloak's login form and submits it. */
+    static void logIn(HeadlessChromium browser, String page, String username, String password) {
+        browser.command("Page.navigate", Map.of("url", page));
+        browser.waitUntil("document.getElementById('kc-form-login') !== null", Duration.ofSeconds(20));
+        browser.evaluate("document.getElementById('username').value = '" + username + "'; "
+                + "document.getElementById('password').value = '" + password + "'; "
+                + "document.getElementById('kc-form-login').submit(); true");
+    }
+}

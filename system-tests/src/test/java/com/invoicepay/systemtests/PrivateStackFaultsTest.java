@@ -6,7 +6,12 @@ import com.invoicepay.testsupport.LocalStack;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Test;
 
 import java.io.File;
@@ -39,14 +44,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Two replicas each of callback-service and report-service, in the same consumer groups and on the same
- * databases, the second ones on 8092 and 8093 (DESIGN.md: second replicas on 8091–8094). The whole set runs on a
- * private broker and database (PrivateKafka, PrivatePostgres), so the stack's groups and data are not touched:
- * invoice-service on 8085, the first replicas on 8088 and 8089. The groups split invoice-events' partitions; every
- * callback item reaches the merchant's receiver exactly once and every payment is transferred exactly once; after
- * {@code kill -9} of both second replicas the first ones take their partitions and the work goes on, still exactly once.
+ * Faults that need services of the test's own, on a private broker and database (PrivateKafka, PrivatePostgres), so
+ * the stack's consumer groups, clocks and data are never touched: invoice-service on 8085, callback-service on 8088
+ * and 8092, report-service on 8089 and 8093 (DESIGN.md: second replicas on 8091–8094), each pair in the same
+ * consumer group and database. Started once for both tests, in their order:
+ * <ol>
+ * <li>a merchant's callback receiver down for hours of moved clock, then up: everything delivered, once, in order;</li>
+ * <li>the replicas split invoice-events' partitions; every callback item reaches the receiver exactly once and
+ * every payment is transferred exactly once; after {@code kill -9} of both second replicas the first ones take
+ * their partitions and the work goes on, still exactly once.</li>
+ * </ol>
  */
-class ScaleOutTest {
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PrivateStackFaultsTest {
     static final int KAFKA_PORT = 19094;
     static final int PG_PORT = 55435;
     static final Path APPS = Path.of("..", "deploy", "local", ".run", "apps");
@@ -59,9 +70,41 @@ class ScaleOutTest {
     PrivateKafka kafka;
     PrivatePostgres postgres;
     final List<Process> instances = new ArrayList<>();
+    Process callbackB;
+    Process reportB;
+    CallbackReceiver receiver;
 
-    @AfterEach
+    @BeforeAll
+    void startThePrivateStack() throws Exception {
+        kafka = PrivateKafka.create(KAFKA_PORT);
+        postgres = PrivatePostgres.create(PG_PORT);
+        for (String service : List.of("invoice", "callback", "report")) {
+            postgres.createDatabase(service + "_service", service + "_service", service + "_service");
+        }
+        ExecutorService starter = Executors.newFixedThreadPool(3);
+        Future<Process> invoice = starter.submit(() -> start("invoice-service", 8085));
+        Future<Process> callbackA = starter.submit(() -> start("callback-service", 8088));
+        Future<Process> reportA = starter.submit(() -> start("report-service", 8089));
+        instances.addAll(List.of(invoice.get(), callbackA.get(), reportA.get()));
+        // the second replicas join groups that already consume: a real scale-out
+        Future<Process> secondCallback = starter.submit(() -> start("callback-service", 8092));
+        Future<Process> secondReport = starter.submit(() -> start("report-service", 8093));
+        callbackB = secondCallback.get();
+        reportB = secondReport.get();
+        instances.addAll(List.of(callbackB, reportB));
+        starter.shutdown();
+
+        receiver = new CallbackReceiver();
+        for (LocalStack.User merchant : List.of(MERCHANT_1, MERCHANT_2)) {
+            register(merchant, receiver.url("/" + merchant.username()), 8088);
+        }
+    }
+
+    @AfterAll
     void stop() throws Exception {
+        if (receiver != null) {
+            receiver.close();
+        }
         for (Process instance : instances) {
             ServiceInstance.stop(instance);
         }
@@ -74,29 +117,84 @@ class ScaleOutTest {
     }
 
     @Test
-    void replicasSplitTheWorkNeverDoItTwiceAndTakeOverFromAKilledOne() throws Exception {
-        kafka = PrivateKafka.create(KAFKA_PORT);
-        postgres = PrivatePostgres.create(PG_PORT);
-        for (String service : List.of("invoice", "callback", "report")) {
-            postgres.createDatabase(service + "_service", service + "_service", service + "_service");
+    @Order(1)
+    void aReceiverDownForHoursOfMovedClockGetsEverythingOnceAndInOrder() throws Exception {
+        String path = "/" + MERCHANT_2.username();
+        String payer = payer("+35899", MERCHANT_2);
+        receiver.answer(path, 503);
+        List<String> invoices = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            invoices.add(createAndPay(MERCHANT_2, payer));
         }
-        ExecutorService starter = Executors.newFixedThreadPool(5);
-        Future<Process> invoice = starter.submit(() -> start("invoice-service", 8085));
-        Future<Process> callbackA = starter.submit(() -> start("callback-service", 8088));
-        Future<Process> reportA = starter.submit(() -> start("report-service", 8089));
-        instances.addAll(List.of(invoice.get(), callbackA.get(), reportA.get()));
-        // the second replicas join groups that already consume: a real scale-out
-        Future<Process> callbackB = starter.submit(() -> start("callback-service", 8092));
-        Future<Process> reportB = starter.submit(() -> start("report-service", 8093));
-        instances.addAll(List.of(callbackB.get(), reportB.get()));
-        starter.shutdown();
-
-        try (CallbackReceiver receiver = new CallbackReceiver(); Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrap()))) {
-            Map<UUID, String> payers = new HashMap<>();
-            for (LocalStack.User merchant : List.of(MERCHANT_1, MERCHANT_2)) {
-                register(merchant, receiver.url("/" + merchant.username()), 8088);
-                payers.put(merchant.merchantId(), payer(merchant == MERCHANT_1 ? "+4519" : "+35899", merchant));
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> !receiver.to(path).isEmpty());
+        // six hours of clock with the receiver down: each step runs the delivery job, the retries due by then fail
+        for (int hour = 1; hour <= 6; hour++) {
+            moveCallbackClocks(Duration.ofHours(hour));
+            if (hour == 3) {
+                for (int i = 0; i < 2; i++) {
+                    invoices.add(createAndPay(MERCHANT_2, payer));
+                }
             }
+        }
+        int failedAttempts = receiver.to(path).size();
+        assertTrue(receiver.to(path).stream().allMatch(r -> r.answered() == 503), "nothing was delivered while the receiver was down");
+        receiver.answer(path, 200);
+        int hours = 6;
+        while (itemsDelivered(receiver, invoices) < invoices.size() * 3L && hours < 36) {
+            moveCallbackClocks(Duration.ofHours(++hours));
+        }
+        moveCallbackClocks(Duration.ZERO);
+
+        List<CallbackReceiver.Request> delivered = receiver.to(path).stream().filter(r -> r.answered() == 200).toList();
+        Map<String, Long> copies = delivered.stream().flatMap(r -> items(r.body()).stream())
+                .collect(Collectors.groupingBy(k -> k, Collectors.counting()));
+        System.out.printf("receiver down: %d invoices, %d failed attempts over 6 h of clock, delivered after %d h of clock in %d request(s), "
+                + "%d items, %d twice%n", invoices.size(), failedAttempts, hours, delivered.size(), copies.size(),
+                copies.values().stream().filter(n -> n > 1).count());
+        assertTrue(failedAttempts >= 4, "the retries of the schedule were attempted and failed: " + failedAttempts);
+        assertEquals(invoices.size() * 3, copies.size(), "Created, Accepted and Paid of every invoice were delivered");
+        assertTrue(copies.values().stream().allMatch(n -> n == 1), "each item once: " + copies);
+        Map<String, Long> lastSequence = new HashMap<>();
+        for (CallbackReceiver.Request request : delivered) {
+            JsonNode items = JSON.readTree(request.body());
+            for (int i = 1; i < items.size(); i++) {
+                assertTrue(order(items.get(i - 1)).compareTo(order(items.get(i))) <= 0, "sorted by date, then sequence: " + request.body());
+            }
+            for (JsonNode item : items) {
+                Long before = lastSequence.put(item.path("invoiceId").asText(), item.path("sequence").asLong());
+                assertTrue(before == null || before < item.path("sequence").asLong(), "an invoice's statuses in their order: " + request.body());
+            }
+        }
+    }
+
+    /** The delivery order of an item: its status date, then its sequence. */
+    static String order(JsonNode item) {
+        return java.time.OffsetDateTime.parse(item.path("date").asText()).toInstant() + String.format("#%09d", item.path("sequence").asLong());
+    }
+
+    /** Sets the clock of every running callback-service replica and runs their delivery jobs at that time. */
+    void moveCallbackClocks(Duration offset) throws Exception {
+        String admin = Tokens.of(LocalStack.OPS_ADMIN, "openid");
+        for (int port : callbackB.isAlive() ? List.of(8088, 8092) : List.of(8088)) {
+            HttpResponse<String> moved = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/sandbox/clock"))
+                    .header("Authorization", "Bearer " + admin).header("Content-Type", "application/json")
+                    .PUT(HttpRequest.BodyPublishers.ofString("{\"offset\":\"" + offset + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, moved.statusCode(), moved.body());
+        }
+        for (int port : callbackB.isAlive() ? List.of(8088, 8092) : List.of(8088)) {
+            HttpResponse<String> run = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/sandbox/callback-jobs/run"))
+                    .header("Authorization", "Bearer " + admin).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, run.statusCode(), run.body());
+        }
+    }
+
+    @Test
+    @Order(2)
+    void replicasSplitTheWorkNeverDoItTwiceAndTakeOverFromAKilledOne() throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrap()))) {
+            // payers of their own: the daily limit is 10 invoices per payer and merchant
+            Map<UUID, String> payers = Map.of(MERCHANT_1.merchantId(), payer("+4519", MERCHANT_1),
+                    MERCHANT_2.merchantId(), payer("+35899", MERCHANT_2));
             List<String> paid = new ArrayList<>();
             // the groups settle on two members each, each with its share of invoice-events' 6 partitions
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
@@ -110,8 +208,8 @@ class ScaleOutTest {
             }
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() -> itemsDelivered(receiver, paid) == paid.size() * 3);
 
-            ServiceInstance.killMinus9(callbackB.get());
-            ServiceInstance.killMinus9(reportB.get());
+            ServiceInstance.killMinus9(callbackB);
+            ServiceInstance.killMinus9(reportB);
             long killed = System.nanoTime();
             for (int i = 0; i < 4; i++) {
                 for (LocalStack.User merchant : List.of(MERCHANT_1, MERCHANT_2)) {
@@ -124,8 +222,8 @@ class ScaleOutTest {
             long tookOver = System.nanoTime() - killed;
             Thread.sleep(6000); // one more flush interval: a second copy of anything would arrive now
 
-            Map<String, Long> copies = receiver.requests.stream().filter(r -> r.answered() == 200)
-                    .flatMap(r -> items(r.body()).stream()).collect(Collectors.groupingBy(k -> k, Collectors.counting()));
+            Map<String, Long> copies = receiver.requests.stream().filter(r -> r.answered() == 200).flatMap(r -> items(r.body()).stream())
+                    .filter(k -> paid.contains(k.substring(0, k.indexOf('#')))).collect(Collectors.groupingBy(k -> k, Collectors.counting()));
             long duplicates = copies.values().stream().filter(n -> n > 1).count();
             int transfers = transfers(paid);
             System.out.printf("scale-out: %d invoices paid, %d callback requests, %d items delivered, %d items twice, %d transfers "
@@ -157,7 +255,7 @@ class ScaleOutTest {
     static List<Integer> shares(Admin admin, String group) throws Exception {
         ConsumerGroupDescription description = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
         return description.members().stream().filter(m -> m.clientId().contains("invoice-events"))
-                .map(ScaleOutTest::invoiceEventPartitions).toList();
+                .map(PrivateStackFaultsTest::invoiceEventPartitions).toList();
     }
 
     static int invoiceEventPartitions(MemberDescription member) {

@@ -174,7 +174,9 @@ public class OnboardingService {
                         app.createdAt = Instant.now(clock);
                         return app.<IntegratorApp>persist()
                                 .call(() -> audit.record(actor, "APP_CREATED", integrator.id, app, "environment=" + app.environment))
-                                .map(saved -> new Credentials(saved, created.secret()));
+                                .map(saved -> new Credentials(saved, created.secret()))
+                                // a client the database does not know would be unreachable through this API
+                                .onFailure().call(() -> keycloak.deleteClient(created.keycloakId()).onFailure().recoverWithNull());
                     });
                 });
     }
@@ -335,7 +337,9 @@ public class OnboardingService {
                 return Uni.createFrom().item(List.<Consent>of());
             }
             return IntegratorApp.<IntegratorApp>list("clientId in ?1", clientIds)
-                    .chain(apps -> Integrator.<Integrator>listAll().map(integrators -> {
+                    .chain(apps -> apps.isEmpty() ? Uni.createFrom().item(List.<Consent>of())
+                            : Integrator.<Integrator>list("id in ?1", apps.stream().map(a -> a.integratorId).distinct().toList())
+                            .map(integrators -> {
                         List<Consent> consents = new ArrayList<>();
                         for (int i = 0; i < grants.size(); i++) {
                             JsonObject grant = grants.getJsonObject(i);

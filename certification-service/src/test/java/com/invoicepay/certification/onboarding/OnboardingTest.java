@@ -231,7 +231,7 @@ class OnboardingTest {
     }
 
     @Test
-    void theAppsTokensCarryItsIntegratorAndAProductionAppsCarryEnvironmentProduction() throws Exception {
+    void theAppsTokensCarryItsIntegratorAndAProductionAppIsReadyForCertification() throws Exception {
         App sandbox = newApp("Claims Sandbox");
         App production = createApp(consoleApp.clientCredentialsToken(), "Claims Production", "production");
         createdApps.add(production.id());
@@ -242,6 +242,12 @@ class OnboardingTest {
         // the user simulation exists only in the sandbox
         given().auth().oauth2(consoleApp.clientCredentialsToken()).when().put(API + "/apps/" + production.id() + "/subscriptions/invoice-usersimulation")
                 .then().statusCode(400).body("error_code", equalTo("12107")).body("error_description", containsString("invoice-usersimulation"));
+        // the way to production: a certification run of the sandbox app's client for the production app is identified
+        Map<String, Object> identification = Map.of("integratorId", integratorId, "sandboxClientId", sandbox.clientId(),
+                "productionClientId", production.clientId(), "clientSystemName", "Onboarded ERP", "clientVersion", "1.0.0",
+                "accessToken", sandbox.clientCredentialsToken());
+        given().contentType(ContentType.JSON).body(identification).when().post("/api/v1/certification/runs").then().statusCode(201)
+                .body("integratorId", equalTo(integratorId)).body("productionClientId", equalTo(production.clientId()));
     }
 
     // --- redirect URIs gate the authorization-code flow ---

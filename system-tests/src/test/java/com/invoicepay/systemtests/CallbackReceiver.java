@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class CallbackReceiver implements AutoCloseable {
     /** {@code answered}: the status sent at once, or {@link #HELD} for a request held on arrival. */
-    record Request(String path, String authorization, String webhookId, String body, int answered) {
+    record Request(String path, String authorization, String webhookId, String body, int answered, String webhookTimestamp,
+                   String webhookSignature) {
     }
 
     static final int HELD = -1;
@@ -52,7 +53,8 @@ final class CallbackReceiver implements AutoCloseable {
         CountDownLatch hold = holds.get(path);
         int status = hold != null ? HELD : statusByPath.getOrDefault(path, 200);
         requests.add(new Request(path, exchange.getRequestHeaders().getFirst("Authorization"),
-                exchange.getRequestHeaders().getFirst("webhook-id"), body, status));
+                exchange.getRequestHeaders().getFirst("webhook-id"), body, status,
+                exchange.getRequestHeaders().getFirst("webhook-timestamp"), exchange.getRequestHeaders().getFirst("webhook-signature")));
         if (hold != null) {
             try {
                 hold.await(5, TimeUnit.MINUTES);

@@ -19,14 +19,22 @@ public interface ReportConfig {
 
     Reconciliation reconciliation();
 
+    Api api();
+
+    interface Api {
+        /** Largest body of any request but a statement upload (those stream to a file). */
+        @WithDefault("10485760")
+        long maxBodyBytes();
+    }
+
     interface Reconciliation {
         /** A statement line matches a transfer by amount when their dates are at most this many days apart. */
         @WithDefault("3")
         int dateWindowDays();
 
-        /** Statement lines staged per batch insert. */
-        @WithDefault("1000")
-        int batchSize();
+        /** Runs staging and matching at the same time; later uploads wait as Running at 0 %. */
+        @WithDefault("2")
+        int concurrentRuns();
     }
 
     interface Fee {

@@ -8,47 +8,82 @@ import com.invoicepay.common.events.EventOrigin;
 import com.invoicepay.common.events.Topics;
 import com.invoicepay.common.outbox.Outbox;
 import com.invoicepay.report.config.ReportConfig;
+import io.agroal.api.AgroalDataSource;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.StringReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
- * A reconciliation run: the statement's lines are staged in batches, then matched to the merchant's
- * transfers in PostgreSQL (by reference, then by amount within the date window), and the outcome
- * (matched, amount mismatch, unmatched statement line, transfer missing from the statement) is
- * stored with {@code ReconciliationCompleted} in the outbox, all in one transaction.
+ * A reconciliation run, set-based in PostgreSQL: the uploaded statement is spooled to a temporary
+ * file, parsed line by line and streamed with COPY into the staging table {@code statement_stage}
+ * (malformed lines with their reason), then matched to the merchant's transfers by joins (by
+ * reference, then by amount within the date window); the outcome (matched, amount mismatch,
+ * unmatched statement line, transfer missing from the statement) is stored with
+ * {@code ReconciliationCompleted} in the outbox in one transaction. Nothing holds more than a
+ * buffer of lines in memory, whatever the statement's size.
  */
 @ApplicationScoped
 public class Reconciliations {
     public static final String COMPLETED = "ReconciliationCompleted";
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(Reconciliations.class);
+    /** Bytes of COPY text sent to PostgreSQL at a time. */
+    private static final int COPY_CHUNK = 256 * 1024;
+    /** How often a running job writes its progress. */
+    private static final long PROGRESS_EVERY_MS = 250;
 
     private final Pool pool;
+    private final AgroalDataSource jdbc;
     private final Clock clock;
     private final Outbox outbox;
     private final PlatformConfig platform;
     private final int window;
-    private final int batchSize;
+    /** Runs are bounded: each holds a JDBC connection while it stages; the rest wait as Running at 0 %. */
+    private final ExecutorService runs;
 
-    public Reconciliations(Pool pool, Clock clock, Outbox outbox, PlatformConfig platform, ReportConfig config) {
+    public Reconciliations(Pool pool, AgroalDataSource jdbc, Clock clock, Outbox outbox, PlatformConfig platform,
+                           ReportConfig config) {
         this.pool = pool;
+        this.jdbc = jdbc;
         this.clock = clock;
         this.outbox = outbox;
         this.platform = platform;
         this.window = config.reconciliation().dateWindowDays();
-        this.batchSize = config.reconciliation().batchSize();
+        this.runs = Executors.newFixedThreadPool(config.reconciliation().concurrentRuns(), r -> {
+            Thread t = new Thread(r, "reconciliation-run");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @PreDestroy
+    void stop() {
+        runs.shutdownNow();
     }
 
     /** Thrown when the body is not a statement at all (no header line). */
@@ -71,174 +106,275 @@ public class Reconciliations {
                             int unmatchedStatementLines, int missingFromStatement) {
     }
 
-    /** Reads the statement line by line, counting lines and characters for the progress. */
-    static final class Cursor {
+    /** Reads the spooled statement line by line, counting lines and characters for the progress. */
+    static final class Cursor implements AutoCloseable {
         private final BufferedReader reader;
         int line;
         long chars;
 
-        Cursor(String text) {
-            this.reader = new BufferedReader(new StringReader(text));
+        Cursor(Path file) throws IOException {
+            // bytes that are not UTF-8 become U+FFFD (and the line is judged on what is left), never a failed run
+            this.reader = new BufferedReader(new InputStreamReader(Files.newInputStream(file), StandardCharsets.UTF_8));
         }
 
-        String next() {
-            try {
-                String l = reader.readLine();
-                if (l != null) {
-                    line++;
-                    chars += l.length() + 1;
+        String next() throws IOException {
+            String l = reader.readLine();
+            if (l != null) {
+                line++;
+                chars += l.length() + 1;
+            }
+            return l;
+        }
+
+        /** Past blank lines to the first line that says something, or null at the end. */
+        String firstNonBlank() throws IOException {
+            String l = next();
+            while (l != null && l.isBlank()) {
+                l = next();
+            }
+            return l;
+        }
+
+        @Override
+        public void close() throws IOException {
+            reader.close();
+        }
+    }
+
+    /**
+     * Starts a run (blocking; call it on a worker thread): spools the body to a temporary file, checks
+     * that it is a statement (else {@link NotAStatement}), records the run as Running and returns its id;
+     * staging, matching and the outcome follow on a run thread.
+     */
+    public UUID start(UUID merchantId, InputStream statement) throws IOException {
+        Path file = Files.createTempFile("statement-", ".csv");
+        try {
+            Files.copy(statement, file, StandardCopyOption.REPLACE_EXISTING);
+            try (Cursor cursor = new Cursor(file)) {
+                String header = cursor.firstNonBlank();
+                if (header == null || !StatementParser.isHeader(header)) {
+                    throw new NotAStatement("The body is not a bank statement: the first line must be "
+                            + StatementParser.HEADER + ".");
                 }
-                return l;
+            }
+            UUID runId = UUID.randomUUID();
+            pool.preparedQuery("""
+                            insert into reconciliation_run (id, merchant_id, created_at, date_window_days, status, total_chars)
+                            values ($1, $2, $3, $4, 'Running', $5)""")
+                    .execute(Tuple.of(runId, merchantId, clock.instant().atOffset(ZoneOffset.UTC), window, Files.size(file)))
+                    .await().indefinitely();
+            runs.execute(() -> run(runId, merchantId, file));
+            return runId;
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(file);
+            throw e;
+        }
+    }
+
+    private void run(UUID runId, UUID merchantId, Path file) {
+        try {
+            long start = System.nanoTime();
+            stage(runId, file);
+            long staged = System.nanoTime();
+            pool.withTransaction(conn -> match(conn, runId, merchantId).chain(() -> complete(conn, runId, merchantId)))
+                    .await().indefinitely();
+            outbox.nudge();
+            LOG.infof("reconciliation %s: staged in %d ms, matched in %d ms", runId, (staged - start) / 1_000_000,
+                    (System.nanoTime() - staged) / 1_000_000);
+        } catch (Exception failure) {
+            LOG.errorf("reconciliation %s failed: %s", runId, failure.toString());
+            String reason = String.valueOf(failure.getMessage());
+            pool.preparedQuery("update reconciliation_run set status = 'Failed', failure = $2 where id = $1")
+                    .execute(Tuple.of(runId, reason.substring(0, Math.min(500, reason.length()))))
+                    .subscribe().with(x -> { }, x -> LOG.errorf("cannot mark %s failed", runId));
+        } finally {
+            // the staged lines served their run: the results keep line numbers, amounts and references
+            pool.preparedQuery("delete from statement_stage where run_id = $1").execute(Tuple.of(runId))
+                    .subscribe().with(x -> { }, x -> LOG.warnf("staged lines of %s not deleted: %s", runId, x));
+            try {
+                Files.deleteIfExists(file);
             } catch (IOException e) {
-                throw new IllegalStateException(e);
+                LOG.warnf("temporary statement %s not deleted: %s", file, e);
             }
         }
     }
 
     /**
-     * Starts a run: checks that the body is a statement (else {@link NotAStatement}), records the run
-     * as Running and returns its id at once; staging, matching and the outcome follow in the background.
+     * Parses the spooled statement and streams every line, well-formed or not (then with its reason),
+     * into {@code statement_stage} with one COPY, writing the progress as it goes.
      */
-    public Uni<UUID> start(UUID merchantId, String statement) {
-        String text = statement == null ? "" : statement;
-        Cursor cursor = new Cursor(text);
-        String header = cursor.next();
-        while (header != null && header.isBlank()) {
-            header = cursor.next();
-        }
-        if (header == null || !StatementParser.isHeader(header)) {
-            throw new NotAStatement("The body is not a bank statement: the first line must be " + StatementParser.HEADER + ".");
-        }
-        UUID runId = UUID.randomUUID();
-        Instant now = clock.instant();
-        return pool.preparedQuery("""
-                        insert into reconciliation_run (id, merchant_id, created_at, date_window_days, status, total_chars)
-                        values ($1, $2, $3, $4, 'Running', $5)""")
-                .execute(Tuple.of(runId, merchantId, now.atOffset(java.time.ZoneOffset.UTC), window, (long) text.length()))
-                .invoke(() -> process(runId, merchantId, cursor).subscribe().with(
-                        done -> outbox.nudge(),
-                        failure -> {
-                            LOG.errorf("reconciliation %s failed: %s", runId, failure.toString());
-                            pool.preparedQuery("update reconciliation_run set status = 'Failed', failure = $2 where id = $1")
-                                    .execute(Tuple.of(runId, String.valueOf(failure.getMessage()).substring(0,
-                                            Math.min(500, String.valueOf(failure.getMessage()).length()))))
-                                    .subscribe().with(x -> { }, x -> LOG.errorf("cannot mark %s failed", runId));
-                        }))
-                .replaceWith(runId);
-    }
-
-    /** Staging, matching, outcome and ReconciliationCompleted: one transaction. */
-    private Uni<Void> process(UUID runId, UUID merchantId, Cursor cursor) {
-        return pool.withTransaction(conn -> stage(conn, runId, cursor)
-                .chain(() -> match(conn, runId, merchantId))
-                .chain(() -> complete(conn, runId, merchantId)));
-    }
-
-    /** Stages the next batch of lines (and malformed ones with their line numbers), then the rest. */
-    private Uni<Void> stage(SqlConnection conn, UUID runId, Cursor cursor) {
-        List<Tuple> good = new ArrayList<>();
-        List<Tuple> bad = new ArrayList<>();
-        String raw;
-        while (good.size() + bad.size() < batchSize && (raw = cursor.next()) != null) {
-            int number = cursor.line;
-            if (raw.isBlank()) {
-                continue;
-            }
+    private void stage(UUID runId, Path file) throws IOException, SQLException {
+        String run = runId.toString();
+        try (Connection c = jdbc.getConnection(); Cursor cursor = new Cursor(file)) {
+            c.setAutoCommit(false);
+            CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn("""
+                    copy statement_stage (run_id, line_number, booking_date, amount, currency, reference, text, error)
+                    from stdin""");
             try {
-                StatementParser.Line l = StatementParser.parse(number, raw);
-                good.add(Tuple.from(java.util.Arrays.asList(runId, number, l.bookingDate(), l.amount(), l.currency(),
-                        l.reference(), l.text())));
-            } catch (IllegalArgumentException e) {
-                bad.add(Tuple.of(runId, number, e.getMessage()));
+                cursor.firstNonBlank(); // the header, checked at upload
+                StringBuilder rows = new StringBuilder(COPY_CHUNK + 1024);
+                long lastProgress = System.currentTimeMillis();
+                String raw;
+                while ((raw = cursor.next()) != null) {
+                    if (raw.isBlank()) {
+                        continue;
+                    }
+                    rows.append(run).append('\t').append(cursor.line).append('\t');
+                    try {
+                        StatementParser.Line l = StatementParser.parse(cursor.line, raw);
+                        rows.append(l.bookingDate()).append('\t').append(l.amount().toPlainString()).append('\t')
+                                .append(l.currency()).append('\t');
+                        copyField(rows, l.reference()).append('\t');
+                        copyField(rows, l.text()).append("\t\\N\n");
+                    } catch (IllegalArgumentException e) {
+                        rows.append("\\N\t\\N\t\\N\t\\N\t\\N\t");
+                        copyField(rows, e.getMessage()).append('\n');
+                    }
+                    if (rows.length() >= COPY_CHUNK) {
+                        byte[] bytes = rows.toString().getBytes(StandardCharsets.UTF_8);
+                        copy.writeToCopy(bytes, 0, bytes.length);
+                        rows.setLength(0);
+                    }
+                    long now = System.currentTimeMillis();
+                    if (now - lastProgress >= PROGRESS_EVERY_MS) {
+                        lastProgress = now;
+                        progress(runId, cursor);
+                    }
+                }
+                byte[] bytes = rows.toString().getBytes(StandardCharsets.UTF_8);
+                copy.writeToCopy(bytes, 0, bytes.length);
+                copy.endCopy();
+            } finally {
+                if (copy.isActive()) {
+                    copy.cancelCopy();
+                }
             }
+            try (Statement s = c.createStatement()) {
+                // fresh statistics, so the planner joins a million staged lines by hash, not by nested loops
+                s.execute("analyze statement_stage");
+            }
+            c.commit();
+            progress(runId, cursor);
         }
-        if (good.isEmpty() && bad.isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
-        Uni<?> insertGood = good.isEmpty() ? Uni.createFrom().voidItem() : conn.preparedQuery("""
-                insert into statement_line (run_id, line_number, booking_date, amount, currency, reference, text)
-                values ($1, $2, $3, $4, $5, $6, $7)""").executeBatch(good);
-        return insertGood
-                .chain(() -> bad.isEmpty() ? Uni.createFrom().voidItem() : conn.preparedQuery(
-                        "insert into statement_error (run_id, line_number, reason) values ($1, $2, $3)").executeBatch(bad))
-                // progress outside the run's transaction, so any replica can read it while the run goes on
-                .chain(() -> pool.preparedQuery("update reconciliation_run set lines_read = $2, chars_read = $3 where id = $1")
-                        .execute(Tuple.of(runId, cursor.line, cursor.chars)))
-                .chain(() -> stage(conn, runId, cursor));
     }
 
-    /** The matching, set-based: four statements over the staged lines and the merchant's transfers. */
+    /** Progress outside the run's transactions, so any replica reads it while the run goes on. */
+    private void progress(UUID runId, Cursor cursor) {
+        pool.preparedQuery("update reconciliation_run set lines_read = $2, chars_read = $3 where id = $1")
+                .execute(Tuple.of(runId, cursor.line, cursor.chars)).await().indefinitely();
+    }
+
+    /** A field in COPY's text format: \N for null, backslash escapes for the characters COPY gives meaning. */
+    static StringBuilder copyField(StringBuilder out, String value) {
+        if (value == null) {
+            return out.append("\\N");
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char ch = value.charAt(i);
+            switch (ch) {
+                case '\\' -> out.append("\\\\");
+                case '\t' -> out.append("\\t");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                default -> out.append(ch);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The matching, set-based: statements over the staged lines and the merchant's transfers. The run's
+     * outcome is gathered in a temporary table first, analyzed after each step, so each step's "not matched
+     * yet" is a hash anti join whatever the size (against reconciliation_result, whose statistics do not
+     * know the run's rows yet, the planner chose nested loops: minutes for a million lines).
+     */
     private Uni<Void> match(SqlConnection conn, UUID runId, UUID merchantId) {
         Tuple args = Tuple.of(runId, merchantId, window);
         return conn.preparedQuery("""
+                        insert into statement_error (run_id, line_number, reason)
+                        select run_id, line_number, error from statement_stage where run_id = $1 and error is not null""")
+                .execute(Tuple.of(runId))
+                .chain(() -> conn.preparedQuery("""
                         update reconciliation_run r set period_start = p.lo, period_end = p.hi
-                        from (select min(booking_date) lo, max(booking_date) hi from statement_line where run_id = $1) p
-                        where r.id = $1""").execute(Tuple.of(runId))
-                // 1. by reference, paired in date order where a reference repeats
+                        from (select min(booking_date) lo, max(booking_date) hi from statement_stage
+                              where run_id = $1 and error is null) p
+                        where r.id = $1""").execute(Tuple.of(runId)))
+                .chain(() -> conn.query("""
+                        create temporary table run_outcome (outcome varchar(30), matched_by varchar(20), line_number integer,
+                          transfer_id uuid, statement_amount numeric(14, 2), transfer_amount numeric(14, 2),
+                          reference varchar(200)) on commit drop""").execute())
+                // 1. by reference, paired in date order where a reference repeats (byte order, "C", is enough to
+                //    group equal references and sorts far faster than the database's collation)
                 .chain(() -> conn.preparedQuery("""
                         with p as (select period_start lo, period_end hi from reconciliation_run where id = $1),
                         l as (select s.line_number, s.reference, s.amount, s.currency,
-                                     row_number() over (partition by s.reference order by s.booking_date, s.line_number) k
-                              from statement_line s where s.run_id = $1 and s.reference is not null),
+                                     row_number() over (partition by s.reference collate "C" order by s.booking_date, s.line_number) k
+                              from statement_stage s where s.run_id = $1 and s.error is null and s.reference is not null),
                         t as (select t.id, t.reference, t.amount, t.currency,
-                                     row_number() over (partition by t.reference order by t.transfer_date, t.executed_at, t.id) k
+                                     row_number() over (partition by t.reference collate "C" order by t.transfer_date, t.executed_at, t.id) k
                               from transfer t, p where t.merchant_id = $2
-                                and t.transfer_date between p.lo - $3::int and p.hi + $3::int
-                                and t.reference in (select reference from l))
-                        insert into reconciliation_result (run_id, outcome, matched_by, line_number, transfer_id,
-                                                           statement_amount, transfer_amount, reference)
-                        select $1, case when l.amount = t.amount and l.currency = t.currency then 'Matched' else 'AmountMismatch' end,
+                                and t.transfer_date between p.lo - $3::int and p.hi + $3::int)
+                        insert into run_outcome
+                        select case when l.amount = t.amount and l.currency = t.currency then 'Matched' else 'AmountMismatch' end,
                                'reference', l.line_number, t.id, l.amount, t.amount, l.reference
                         from l join t on t.reference = l.reference and t.k = l.k""").execute(args))
+                .chain(() -> conn.query("analyze run_outcome").execute())
                 // 2. the rest by amount and currency within the date window, the nearest date first
                 .chain(() -> conn.preparedQuery("""
                         with p as (select period_start lo, period_end hi from reconciliation_run where id = $1),
-                        l as (select s.* from statement_line s where s.run_id = $1 and not exists
-                               (select 1 from reconciliation_result r where r.run_id = $1 and r.line_number = s.line_number)),
+                        l as (select s.* from statement_stage s where s.run_id = $1 and s.error is null and not exists
+                               (select 1 from run_outcome o where o.line_number = s.line_number)),
                         t as (select t.* from transfer t, p where t.merchant_id = $2
                                 and t.transfer_date between p.lo - $3::int and p.hi + $3::int and not exists
-                               (select 1 from reconciliation_result r where r.run_id = $1 and r.transfer_id = t.id)),
+                               (select 1 from run_outcome o where o.transfer_id = t.id)),
                         c as (select l.line_number, l.amount, l.reference, t.id, t.amount as transfer_amount,
                                      abs(l.booking_date - t.transfer_date) d
                               from l join t on t.amount = l.amount and t.currency = l.currency
                                and abs(l.booking_date - t.transfer_date) <= $3::int),
                         best as (select distinct on (line_number) * from c order by line_number, d, id),
                         pair as (select distinct on (id) * from best order by id, d, line_number)
-                        insert into reconciliation_result (run_id, outcome, matched_by, line_number, transfer_id,
-                                                           statement_amount, transfer_amount, reference)
-                        select $1, 'Matched', 'amount-and-date', line_number, id, amount, transfer_amount, reference from pair""")
+                        insert into run_outcome
+                        select 'Matched', 'amount-and-date', line_number, id, amount, transfer_amount, reference from pair""")
                         .execute(args))
-                // 3. statement lines nothing matched
-                .chain(() -> conn.preparedQuery("""
-                        insert into reconciliation_result (run_id, outcome, line_number, statement_amount, reference)
-                        select $1, 'UnmatchedStatementLine', s.line_number, s.amount, s.reference
-                        from statement_line s where s.run_id = $1 and not exists
-                          (select 1 from reconciliation_result r where r.run_id = $1 and r.line_number = s.line_number)""")
-                        .execute(Tuple.of(runId)))
-                // 4. transfers of the statement's period that it does not show
+                .chain(() -> conn.query("analyze run_outcome").execute())
+                // the matches, then 3. statement lines nothing matched and 4. transfers of the statement's period that
+                // it does not show, in line order (transfers last) as the results are read. One statement: an insert
+                // into run_outcome reading run_outcome would rescan its own new rows for every line
                 .chain(() -> conn.preparedQuery("""
                         with p as (select period_start lo, period_end hi from reconciliation_run where id = $1)
-                        insert into reconciliation_result (run_id, outcome, transfer_id, transfer_amount, reference)
-                        select $1, 'MissingFromStatement', t.id, t.amount, t.reference
-                        from transfer t, p where t.merchant_id = $2 and t.transfer_date between p.lo and p.hi
-                          and not exists (select 1 from reconciliation_result r where r.run_id = $1 and r.transfer_id = t.id)""")
-                        .execute(Tuple.of(runId, merchantId)))
+                        insert into reconciliation_result (run_id, outcome, matched_by, line_number, transfer_id,
+                                                           statement_amount, transfer_amount, reference)
+                        select $1, outcome, matched_by, line_number, transfer_id, statement_amount, transfer_amount, reference
+                        from (select outcome, matched_by, line_number, transfer_id, statement_amount, transfer_amount, reference
+                              from run_outcome
+                              union all
+                              select 'UnmatchedStatementLine', null, s.line_number, null, s.amount, null, s.reference
+                              from statement_stage s where s.run_id = $1 and s.error is null and not exists
+                                (select 1 from run_outcome o where o.line_number = s.line_number)
+                              union all
+                              select 'MissingFromStatement', null, null, t.id, null, t.amount, t.reference
+                              from transfer t, p where t.merchant_id = $2 and t.transfer_date between p.lo and p.hi
+                                and not exists (select 1 from run_outcome o where o.transfer_id = t.id)) r
+                        order by line_number nulls last, transfer_id""").execute(Tuple.of(runId, merchantId)))
                 .replaceWithVoid();
     }
 
     private Uni<Void> complete(SqlConnection conn, UUID runId, UUID merchantId) {
         Instant now = clock.instant();
         return conn.preparedQuery("""
-                        update reconciliation_run r set completed_at = $2, status = 'Completed',
-                          lines = (select count(*) from statement_line where run_id = $1),
+                        with o as (select count(*) filter (where outcome = 'Matched') matched,
+                                          count(*) filter (where outcome = 'AmountMismatch') amount_mismatch,
+                                          count(*) filter (where outcome = 'UnmatchedStatementLine') unmatched_lines,
+                                          count(*) filter (where outcome = 'MissingFromStatement') missing_transfers,
+                                          count(*) filter (where line_number is not null) lines
+                                   from reconciliation_result where run_id = $1)
+                        update reconciliation_run r set completed_at = $2, status = 'Completed', lines = o.lines,
                           malformed = (select count(*) from statement_error where run_id = $1),
-                          matched = (select count(*) from reconciliation_result where run_id = $1 and outcome = 'Matched'),
-                          amount_mismatch = (select count(*) from reconciliation_result where run_id = $1 and outcome = 'AmountMismatch'),
-                          unmatched_lines = (select count(*) from reconciliation_result where run_id = $1 and outcome = 'UnmatchedStatementLine'),
-                          missing_transfers = (select count(*) from reconciliation_result where run_id = $1 and outcome = 'MissingFromStatement')
-                        where id = $1
-                        returning lines, malformed, matched, amount_mismatch, unmatched_lines, missing_transfers""")
-                .execute(Tuple.of(runId, now.atOffset(java.time.ZoneOffset.UTC)))
+                          matched = o.matched, amount_mismatch = o.amount_mismatch, unmatched_lines = o.unmatched_lines,
+                          missing_transfers = o.missing_transfers
+                        from o where r.id = $1
+                        returning r.lines, r.malformed, r.matched, r.amount_mismatch, r.unmatched_lines, r.missing_transfers""")
+                .execute(Tuple.of(runId, now.atOffset(ZoneOffset.UTC)))
                 .chain(rows -> {
                     Row r = rows.iterator().next();
                     Completed payload = new Completed(runId, r.getInteger("lines"), r.getInteger("malformed"),

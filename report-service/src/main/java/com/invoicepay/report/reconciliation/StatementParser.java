@@ -24,6 +24,9 @@ public final class StatementParser {
 
     /** The line, or an exception whose message says why it is malformed. */
     public static Line parse(int number, String raw) {
+        if (raw.indexOf('\u0000') >= 0) {
+            throw new IllegalArgumentException("the line contains a NUL character");
+        }
         List<String> f = fields(raw);
         if (f.size() != 5) {
             throw new IllegalArgumentException("expected 5 fields, found " + f.size());

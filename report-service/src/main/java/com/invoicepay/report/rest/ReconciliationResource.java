@@ -4,7 +4,7 @@ import com.invoicepay.common.gateway.CallerContext;
 import com.invoicepay.common.gateway.GatewayProtected;
 import com.invoicepay.common.gateway.Scopes;
 import com.invoicepay.report.reconciliation.Reconciliations;
-import com.invoicepay.report.reconciliation.StatementParser;
+import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
@@ -21,6 +21,8 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -47,18 +49,19 @@ public class ReconciliationResource {
 
     @POST
     @Consumes({Csv.TEXT_CSV, MediaType.TEXT_PLAIN})
+    @Blocking // the statement streams to a temporary file, never held in memory
     @Operation(summary = "Upload a CSV bank statement; the reconciliation runs as a job (202, follow Location or /progress)")
-    public Uni<Response> upload(String statement) {
+    public Response upload(InputStream statement) throws IOException {
         UUID merchant = caller.merchantId();
-        Uni<UUID> run;
+        UUID run;
         try {
             run = reconciliations.start(merchant, statement);
         } catch (Reconciliations.NotAStatement e) {
             throw badRequest(ReportingErrors.NOT_A_STATEMENT, e.getMessage());
         }
-        return run.chain(id -> reconciliations.summary(merchant, id))
-                .map(summary -> Response.status(202).type(MediaType.APPLICATION_JSON_TYPE)
-                        .header("Location", "/api/v1/reconciliations/" + summary.id()).entity(summary).build());
+        Reconciliations.Summary summary = reconciliations.summary(merchant, run).await().indefinitely();
+        return Response.status(202).type(MediaType.APPLICATION_JSON_TYPE)
+                .header("Location", "/api/v1/reconciliations/" + summary.id()).entity(summary).build();
     }
 
     @GET
@@ -71,6 +74,8 @@ public class ReconciliationResource {
         return owned(runId).onItem().transformToMulti(first -> {
             java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
             return Multi.createFrom().ticks().startingAfter(java.time.Duration.ofMillis(1)).every(java.time.Duration.ofMillis(500))
+                    // a tick while the previous summary is still being read is skipped, not a failed stream
+                    .onOverflow().drop()
                     .onItem().transformToUniAndConcatenate(tick -> reconciliations.summary(merchant, first.id()))
                     // up to and including the first summary of an ended run
                     .select().first(s -> !ended.getAndSet(!"Running".equals(s.status())));
@@ -113,9 +118,5 @@ public class ReconciliationResource {
         UUID id = TransactionReportingResource.uuid("runId", runId);
         return reconciliations.summary(caller.merchantId(), id)
                 .onItem().ifNull().failWith(() -> notFound("Reconciliation " + runId + " was not found."));
-    }
-
-    static String header() {
-        return StatementParser.HEADER;
     }
 }

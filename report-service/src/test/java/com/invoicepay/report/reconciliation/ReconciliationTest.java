@@ -68,17 +68,19 @@ class ReconciliationTest {
                 + day + ",722.86,DKK,REC-REF-1,MobilePay transfer\n"             // 2: by reference
                 + nextDay + ",511.22,DKK,bank mangled it,\"MobilePay, transfer\"\n" // 3: by amount within the window
                 + day + ",310.00,DKK,REC-REF-3,MobilePay transfer\n"             // 4: reference, amount differs
-                + day + ",12.34,DKK,RENT,not ours\n"                              // 5: unmatched
+                + day + ",12.34,DKK,R\\N\tT,not ours\n"                      // 5: unmatched (COPY's escapes in it)
                 + "2026-08-04,oops,DKK,x,y\n"                                      // 6: malformed
                 + "\n"
-                + "2026-08-04,440.00,DKK,,short line\n";                           // 8: fine but matches nothing
+                + "2026-08-04,440.00,DKK,,short line\n"                            // 8: fine but matches nothing
+                + "2026-08-04,1.00,DKK,x,\u0000\n";                                 // 9: malformed (NUL)
         Response started = reporting(MERCHANT_1).contentType("text/csv").body(statement)
                 .when().post("/api/v1/reconciliations");
         started.then().statusCode(202).header("Location", containsString("/api/v1/reconciliations/"));
         Response created = completed(started.path("id"));
         created.then().statusCode(200).body("status", equalTo("Completed")).body("percent", equalTo(100))
-                .body("linesRead", equalTo(6)).body("lines", equalTo(5)).body("malformed", equalTo(1))
+                .body("linesRead", equalTo(7)).body("lines", equalTo(5)).body("malformed", equalTo(2))
                 .body("malformedLines[0].lineNumber", equalTo(6)).body("malformedLines[0].reason", containsString("amount"))
+                .body("malformedLines[1].lineNumber", equalTo(9)).body("malformedLines[1].reason", containsString("NUL"))
                 .body("amountMismatch", equalTo(1)).body("dateWindowDays", equalTo(3))
                 .body("periodStart", equalTo("2026-08-04")).body("completedAt", org.hamcrest.Matchers.notNullValue());
         String runId = created.path("id");
@@ -102,6 +104,7 @@ class ReconciliationTest {
         assertEquals(t3, mismatch.get("transferId"));
         assertEquals(0, new BigDecimal("309.00").compareTo(new BigDecimal(String.valueOf(mismatch.get("transferAmount")))));
         assertEquals("UnmatchedStatementLine", line(results, 5).get("outcome"));
+        assertEquals("R\\N\tT", line(results, 5).get("reference"), "staged through COPY unchanged");
         assertEquals("UnmatchedStatementLine", line(results, 8).get("outcome"));
         assertTrue(results.stream().anyMatch(r -> "MissingFromStatement".equals(r.get("outcome")) && t4.equals(r.get("transferId"))),
                 "the daily transfer of 4 August is not on the statement");
@@ -125,7 +128,7 @@ class ReconciliationTest {
             events.stop();
             assertEquals(MERCHANT_1.merchantId().toString(), completed.key());
             assertEquals(1, completed.value().payload().path("amountMismatch").asInt());
-            assertEquals(1, completed.value().payload().path("malformed").asInt());
+            assertEquals(2, completed.value().payload().path("malformed").asInt());
         }
 
         // another merchant never sees the run
@@ -167,6 +170,29 @@ class ReconciliationTest {
                 .when().get("/api/v1/reconciliations/" + runId + "/results").then().statusCode(200)
                 .body("results", org.hamcrest.Matchers.hasSize(10)).body("nextPageNumber", equalTo(4))
                 .body("results[0].lineNumber", equalTo(22));
+    }
+
+    @Test
+    void aStatementAboveTheOtherBodiesLimitStreamsInWhileOtherBodiesStayUnder10MiB() {
+        // 250 000 lines, about 13 MB: over the 10 MiB every other body is held to
+        StringBuilder statement = new StringBuilder(14_000_000).append("booking_date,amount,currency,reference,text\n");
+        for (int i = 0; i < 250_000; i++) {
+            statement.append("2025-03-").append(10 + i % 19).append(',').append(i % 900 + 1).append(".25,DKK,BIG-")
+                    .append(i).append(",bulk upload line\n");
+        }
+        byte[] body = statement.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(body.length > 10 * 1024 * 1024, "the statement is over 10 MiB: " + body.length);
+        String runId = reporting(MERCHANT_1).contentType("text/csv").body(body).when().post("/api/v1/reconciliations")
+                .then().statusCode(202).extract().path("id");
+        completed(runId).then().body("status", equalTo("Completed")).body("lines", equalTo(250_000))
+                .body("malformed", equalTo(0)).body("unmatchedStatementLines", equalTo(250_000));
+
+        byte[] tooLarge = new byte[10 * 1024 * 1024 + 1];
+        java.util.Arrays.fill(tooLarge, (byte) ' ');
+        io.restassured.RestAssured.given().auth().oauth2(com.invoicepay.report.ReportTestSupport.admin())
+                .contentType("application/json").body(tooLarge)
+                .when().post("/admin/ledger/paymentpoints/" + java.util.UUID.randomUUID() + "/adjustments")
+                .then().statusCode(413).body("code", equalTo("90048"));
     }
 
     static Map<String, Object> line(List<Map<String, Object>> results, int number) {

@@ -56,4 +56,19 @@ class SandboxClockTest {
                 .when().put("/sandbox/clock").then().statusCode(400)
                 .body("error_code", org.hamcrest.Matchers.equalTo("90040"));
     }
+
+    @Test
+    void anOffsetBeyondTenYearsIs400AndLeavesTheClockWhereItWas() {
+        String admin = Keycloak.userToken(INTEGRATOR_APP, OPS_ADMIN, "openid");
+        for (String offset : new String[]{"P100000000000D", "P3654D", "-P3654D"}) {
+            given().auth().oauth2(admin).contentType(ContentType.JSON).body("{\"offset\":\"" + offset + "\"}")
+                    .when().put("/sandbox/clock").then().statusCode(400)
+                    .body("error_code", org.hamcrest.Matchers.equalTo("90040"))
+                    .body("error_description", org.hamcrest.Matchers.containsString("10 years"));
+        }
+        given().auth().oauth2(admin).when().get("/sandbox/clock").then().statusCode(200)
+                .body("offset", org.hamcrest.Matchers.equalTo(0.0f)); // seconds: unchanged
+        given().auth().oauth2(admin).contentType(ContentType.JSON).body("{\"offset\":\"-P3653D\"}")
+                .when().put("/sandbox/clock").then().statusCode(200);
+    }
 }

@@ -45,6 +45,8 @@ public class InvoiceEventsConsumer {
     static final Set<String> STATUS_TYPES = Set.of("InvoiceCreated", "InvoiceInvalid", "InvoiceAccepted", "InvoicePaid",
             "InvoiceRejected", "InvoiceExpired", "InvoiceCanceled");
 
+    private static final java.time.Instant LAST_STORABLE = java.time.Instant.parse("9999-12-31T23:59:59Z");
+
     private final Pool pool;
     private final MeterRegistry metrics;
     private final Clock clock;
@@ -154,6 +156,11 @@ public class InvoiceEventsConsumer {
         }
         if (change.invoiceId() == null || change.status() == null || change.date() == null) {
             LOG.warnf("skipped %s %s: no invoiceId, status or date", event.type(), event.eventId());
+            return row;
+        }
+        // one record the database cannot store would fail every poll of its partition and stop the channel
+        if (change.date().isAfter(LAST_STORABLE) || (change.paymentDate() != null && change.paymentDate().getYear() > 9999)) {
+            LOG.warnf("skipped %s %s: date %s beyond year 9999", event.type(), event.eventId(), change.date());
             return row;
         }
         row.put("merchant_id", event.merchantId().toString())

@@ -28,6 +28,12 @@ import java.time.Instant;
 @Tag(name = "Sandbox")
 public class SandboxClockResource {
     private static final Logger LOG = Logger.getLogger(SandboxClockResource.class);
+    /**
+     * Far enough for any test of due dates, expiry, retries and nights; beyond it a clock would stamp dates
+     * other systems cannot store (an offset of 10^11 days once expired thousands of invoices into the year
+     * 273 792 727, which callback-service's database refused).
+     */
+    static final Duration MAX_OFFSET = Duration.ofDays(3653);
 
     /** {@code offset} is an ISO-8601 duration from real time, e.g. {@code P2D} or {@code PT-1H}. */
     public record ClockState(Instant now, Duration offset) {
@@ -59,6 +65,10 @@ public class SandboxClockResource {
         if (change == null || change.offset() == null) {
             throw new ApiException(400, ErrorKind.InputError, PlatformErrors.MALFORMED_REQUEST,
                     "The body must be {\"offset\": <ISO-8601 duration>}.");
+        }
+        if (change.offset().abs().compareTo(MAX_OFFSET) > 0) {
+            throw new ApiException(400, ErrorKind.InputError, PlatformErrors.MALFORMED_REQUEST,
+                    "The offset must be within 10 years (P3653D) of real time, either way.");
         }
         clock.setOffset(change.offset());
         LOG.infof("Sandbox clock offset set to %s", change.offset());

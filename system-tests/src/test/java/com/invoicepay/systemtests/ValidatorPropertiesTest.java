@@ -1,20 +1,16 @@
 package com.invoicepay.systemtests;
 
+import com.code_intelligence.jazzer.api.BugDetectors;
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.api.SilentCloseable;
+import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.AfterAll;
 
 import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,19 +18,29 @@ import java.net.http.HttpResponse;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import static com.invoicepay.testsupport.LocalStack.MERCHANT_1;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Property-based tests (jqwik) of the validators, through the running services as a client meets them:
+ * Fuzz tests (Jazzer) of the validators, through the running services as a client meets them:
  * each property states a documented rule as a model (invoice-service RULES.md, certification-service
- * RULES.md, common README) and checks the service's answer against it for generated input.
+ * RULES.md, common README) and checks the service's answer against it for input generated from the fuzzer's bytes.
+ * Jazzer fuzzes only one @FuzzTest per JVM, so one fuzz test feeds every property: its input first picks the property.
+ * The inputs in resources ValidatorPropertiesTestInputs/theValidatorsAnswerAsTheirRulesSay are replayed on every run and
+ * seed the fuzzing (their 64 bytes let it generate full values from the start). A failing input is saved under target/
+ * (crash-…): copy it into that directory to replay it; the assertion message names the generated value.
  *
  * The invoices go to payer +4540000003 of the sandbox, who cannot receive invoices: an invoice that
  * passes every rule of its fields is answered 10102 and never stored, so the properties leave no trace.
@@ -45,9 +51,51 @@ class ValidatorPropertiesTest {
     static final ObjectMapper JSON = new ObjectMapper();
     static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
+    /** The properties below; each fuzzing run must have checked every one of them a fair number of times. */
+    enum Rule {
+        AMOUNT, DUE_DATE, PAYMENT_REFERENCE, PHONE_ALIAS, BATCH_ITEM, CLIENT_VERSION
+    }
+
+    static final Set<String> LOCAL_HOSTS = Set.of("127.0.0.1", "localhost");
+    static final int MIN_CHECKS_PER_RULE = 20;
+    static final Map<Rule, AtomicInteger> CHECKS = new EnumMap<>(Rule.class);
+
+    static {
+        for (Rule rule : Rule.values()) {
+            CHECKS.put(rule, new AtomicInteger());
+        }
+    }
+
+    /** Bounded so that a build stays short (post() waits out the gateway's 429 if the fuzzer outruns its rate limit). */
+    @FuzzTest(maxDuration = "45s", maxExecutions = 1200)
+    void theValidatorsAnswerAsTheirRulesSay(FuzzedDataProvider data) throws Exception {
+        Rule rule = data.pickValue(Rule.values());
+        // Jazzer reports any network connection as a finding (SSRF) unless allowed: the services and Keycloak are local.
+        try (SilentCloseable ignored = BugDetectors.allowNetworkConnections((host, port) -> LOCAL_HOSTS.contains(host))) {
+            switch (rule) {
+                case AMOUNT -> theAmountRulesDecideInTheirDocumentedOrder(amount(data));
+                case DUE_DATE -> theDueDateMustLieBetweenTodayAnd400DaysAhead(data.consumeInt(-800, 1200));
+                case PAYMENT_REFERENCE -> thePaymentReferenceHasAtMost60Characters(chars(data, PRINTABLE_ASCII, 0, 120));
+                case PHONE_ALIAS -> thePhoneAliasRuleSeparatesWellFormedNumbersFromTheRest(alias(data));
+                case BATCH_ITEM -> aBatchItemListsEveryRuleItBreaks(violations(data));
+                case CLIENT_VERSION -> aClientVersionIsMajorMinorBuild(version(data));
+            }
+        }
+        CHECKS.get(rule).incrementAndGet();
+    }
+
+    /** Without JAZZER_FUZZ=1 only the saved inputs are replayed; with it (the surefire setting) every property must have been fuzzed. */
+    @AfterAll
+    static void everyPropertyWasFuzzed() {
+        System.out.println("Properties checked: " + CHECKS);
+        if ("1".equals(System.getenv("JAZZER_FUZZ"))) {
+            CHECKS.forEach((rule, checks) -> assertTrue(checks.get() >= MIN_CHECKS_PER_RULE,
+                    rule + " was checked " + checks.get() + " times: " + CHECKS));
+        }
+    }
+
     /** TotalAmount of a DKK issuer: > 0 (10008), at most two decimals (11007), at most 15 000 (10201), checked in that order. */
-    @Property(tries = 120)
-    void theAmountRulesDecideInTheirDocumentedOrder(@ForAll("amounts") BigDecimal amount) throws Exception {
+    void theAmountRulesDecideInTheirDocumentedOrder(BigDecimal amount) throws Exception {
         ObjectNode invoice = invoice();
         invoice.put("TotalAmount", amount);
         String expected = amount.signum() <= 0 ? "10008"
@@ -57,18 +105,19 @@ class ValidatorPropertiesTest {
         assertEquals(expected, refusal(post(INVOICES, invoice)), "TotalAmount " + amount.toPlainString());
     }
 
-    @Provide
-    Arbitrary<BigDecimal> amounts() {
-        return Arbitraries.oneOf(
-                Arbitraries.bigDecimals().between(new BigDecimal("-20000"), new BigDecimal("20000")).ofScale(2),
-                Arbitraries.bigDecimals().between(new BigDecimal("-1"), new BigDecimal("16000")).ofScale(4),
-                Arbitraries.of(new BigDecimal("0.01"), new BigDecimal("15000"), new BigDecimal("15000.00"), new BigDecimal("15000.01"),
-                        new BigDecimal("0.001"), new BigDecimal("-0.00"), new BigDecimal("1E+4"), new BigDecimal("1.10000")));
+    static final String[] EDGE_AMOUNTS = {"0.01", "15000", "15000.00", "15000.01", "0.001", "-0.00", "1E+4", "1.10000"};
+
+    /** Two decimals within ±20 000, four decimals from -1 to 16 000, or an edge of the rules. */
+    static BigDecimal amount(FuzzedDataProvider data) {
+        return switch (data.consumeInt(0, 2)) {
+            case 0 -> BigDecimal.valueOf(data.consumeLong(-2_000_000, 2_000_000), 2);
+            case 1 -> BigDecimal.valueOf(data.consumeLong(-10_000, 160_000_000), 4);
+            default -> new BigDecimal(data.pickValue(EDGE_AMOUNTS));
+        };
     }
 
     /** DueDate in the issuer's day (Europe/Copenhagen): not before today (10311), at most 400 days ahead (10310). */
-    @Property(tries = 80)
-    void theDueDateMustLieBetweenTodayAnd400DaysAhead(@ForAll @IntRange(min = -800, max = 1200) int daysAhead) throws Exception {
+    void theDueDateMustLieBetweenTodayAnd400DaysAhead(int daysAhead) throws Exception {
         ObjectNode invoice = invoice();
         LocalDate today = LocalDate.now(ZoneId.of("Europe/Copenhagen"));
         invoice.put("DueDate", today.plusDays(daysAhead).toString());
@@ -81,10 +130,7 @@ class ValidatorPropertiesTest {
     }
 
     /** PaymentReference: at most 60 characters (11003); any text within that passes. */
-    @Property(tries = 80)
-    void thePaymentReferenceHasAtMost60Characters(@ForAll @Size(max = 120) List<@IntRange(min = 0x20, max = 0x7e) Integer> codes)
-            throws Exception {
-        String reference = codes.stream().map(c -> Character.toString(c)).collect(Collectors.joining());
+    void thePaymentReferenceHasAtMost60Characters(String reference) throws Exception {
         ObjectNode invoice = invoice();
         invoice.put("PaymentReference", reference);
         assertEquals(reference.length() > 60 ? "11003" : "10102", refusal(post(INVOICES, invoice)), "PaymentReference '" + reference + "'");
@@ -94,8 +140,7 @@ class ValidatorPropertiesTest {
      * ConsumerAlias.Alias: +45 and 8 digits or +358 and 5 to 12 digits, spaces and dashes ignored (11005); blank is
      * missing (11001). A well-formed number nobody has is 10101; the generated ones are +358 99…, which no sandbox payer has.
      */
-    @Property(tries = 120)
-    void thePhoneAliasRuleSeparatesWellFormedNumbersFromTheRest(@ForAll("aliases") String alias) throws Exception {
+    void thePhoneAliasRuleSeparatesWellFormedNumbersFromTheRest(String alias) throws Exception {
         ObjectNode invoice = invoice();
         ((ObjectNode) invoice.get("ConsumerAlias")).put("Alias", alias);
         String digitsOnly = alias.replaceAll("[ -]", "");
@@ -104,19 +149,21 @@ class ValidatorPropertiesTest {
         assertEquals(expected, refusal(post(INVOICES, invoice)), "Alias '" + alias + "'");
     }
 
-    @Provide
-    Arbitrary<String> aliases() {
-        Arbitrary<String> wellFormed = Arbitraries.strings().withChars("0123456789").ofMinLength(3).ofMaxLength(10)
-                .map(digits -> "+35899" + digits);
-        Arbitrary<String> spaced = wellFormed.map(a -> a.substring(0, 4) + " " + a.substring(4, 6) + "-" + a.substring(6));
-        Arbitrary<String> nearlyDanish = Arbitraries.strings().withChars("0123456789").ofMinLength(6).ofMaxLength(10).map(d -> "+4599" + d);
-        Arbitrary<String> noise = Arbitraries.strings().withChars("+0123456789 -abc٤５").ofMaxLength(18);
-        return Arbitraries.oneOf(wellFormed, spaced, nearlyDanish, noise);
+    /** A well-formed +358 99… number, the same with a space and a dash, a +45 99… of 6 to 10 digits, or noise. */
+    static String alias(FuzzedDataProvider data) {
+        return switch (data.consumeInt(0, 3)) {
+            case 0 -> "+35899" + chars(data, DIGITS, 3, 10);
+            case 1 -> {
+                String wellFormed = "+35899" + chars(data, DIGITS, 3, 10);
+                yield wellFormed.substring(0, 4) + " " + wellFormed.substring(4, 6) + "-" + wellFormed.substring(6);
+            }
+            case 2 -> "+4599" + chars(data, DIGITS, 6, 10);
+            default -> chars(data, "+0123456789 -abc٤５", 0, 18);
+        };
     }
 
     /** A batch item is rejected with every rule it breaks, not only the first (RULES.md); nothing of such a batch is stored. */
-    @Property(tries = 60)
-    void aBatchItemListsEveryRuleItBreaks(@ForAll("violations") Set<Violation> broken) throws Exception {
+    void aBatchItemListsEveryRuleItBreaks(Set<Violation> broken) throws Exception {
         ObjectNode item = invoice();
         broken.forEach(v -> v.apply(item));
         ArrayNode batch = JSON.createArrayNode().add(item);
@@ -187,17 +234,19 @@ class ValidatorPropertiesTest {
         abstract void apply(ObjectNode invoice);
     }
 
-    @Provide
-    Arbitrary<Set<Violation>> violations() {
-        return Arbitraries.of(Violation.class).set().ofMinSize(1);
+    /** A non-empty set of violations, one bit of the fuzzer's number for each. */
+    static Set<Violation> violations(FuzzedDataProvider data) {
+        Violation[] all = Violation.values();
+        int bits = data.consumeInt(1, (1 << all.length) - 1);
+        return IntStream.range(0, all.length).filter(i -> (bits & 1 << i) != 0).mapToObj(i -> all[i])
+                .collect(Collectors.toCollection(() -> EnumSet.noneOf(Violation.class)));
     }
 
     /**
      * clientVersion of a certification run (step 1) is Major.Minor.Build without leading zeros, each part below 10^9
      * (common's ClientVersion): otherwise 12002; a well-formed version goes on to the token check, 12010 for a garbage token.
      */
-    @Property(tries = 120)
-    void aClientVersionIsMajorMinorBuild(@ForAll("versions") String version) throws Exception {
+    void aClientVersionIsMajorMinorBuild(String version) throws Exception {
         ObjectNode run = JSON.createObjectNode().put("integratorId", "integrator-1").put("sandboxClientId", "integrator-app")
                 .put("productionClientId", "integrator-app-prod").put("clientSystemName", "Property Client")
                 .put("clientVersion", version).put("accessToken", "not.a.token");
@@ -210,15 +259,38 @@ class ValidatorPropertiesTest {
         assertEquals(expected, refusal(response), "clientVersion '" + version + "'");
     }
 
-    @Provide
-    Arbitrary<String> versions() {
-        Arbitrary<String> part = Arbitraries.oneOf(Arbitraries.integers().between(0, 999).map(String::valueOf),
-                Arbitraries.bigIntegers().between(BigInteger.ZERO, new BigInteger("99999999999")).map(BigInteger::toString),
-                Arbitraries.of("00", "01", "007", "-1", "+1", "1e3", "٣", "x", ""));
-        Arbitrary<String> dotted = Combinators.combine(part, part, part).as((a, b, c) -> a + "." + b + "." + c);
-        Arbitrary<String> other = Arbitraries.oneOf(part.list().ofMinSize(1).ofMaxSize(5).map(l -> String.join(".", l)),
-                Arbitraries.strings().withChars("0123456789. v-").ofMaxLength(12));
-        return Arbitraries.oneOf(dotted, dotted.map(v -> " " + v + " "), other);
+    static final String[] ODD_VERSION_PARTS = {"00", "01", "007", "-1", "+1", "1e3", "٣", "x", ""};
+
+    /** Three dotted parts (bare or padded with spaces), one to five parts, or a string of version-like characters. */
+    static String version(FuzzedDataProvider data) {
+        return switch (data.consumeInt(0, 3)) {
+            case 0 -> versionPart(data) + "." + versionPart(data) + "." + versionPart(data);
+            case 1 -> " " + versionPart(data) + "." + versionPart(data) + "." + versionPart(data) + " ";
+            case 2 -> IntStream.range(0, data.consumeInt(1, 5)).mapToObj(i -> versionPart(data)).collect(Collectors.joining("."));
+            default -> chars(data, "0123456789. v-", 0, 12);
+        };
+    }
+
+    /** A small number, a number of up to 11 digits (10^9 and above are too large), or an odd part. */
+    static String versionPart(FuzzedDataProvider data) {
+        return switch (data.consumeInt(0, 2)) {
+            case 0 -> String.valueOf(data.consumeInt(0, 999));
+            case 1 -> String.valueOf(data.consumeLong(0, 99_999_999_999L));
+            default -> data.pickValue(ODD_VERSION_PARTS);
+        };
+    }
+
+    static final String DIGITS = "0123456789";
+    static final String PRINTABLE_ASCII = IntStream.rangeClosed(0x20, 0x7e).mapToObj(Character::toString).collect(Collectors.joining());
+
+    /** A string of min to max characters of the alphabet, chosen by the fuzzer. */
+    static String chars(FuzzedDataProvider data, String alphabet, int min, int max) {
+        int length = data.consumeInt(min, max);
+        StringBuilder text = new StringBuilder(length);
+        for (int i = 0; i < length; i++) {
+            text.append(alphabet.charAt(data.consumeInt(0, alphabet.length() - 1)));
+        }
+        return text.toString();
     }
 
     static ObjectNode invoice() {

@@ -15,6 +15,7 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -102,10 +103,33 @@ public class ErrorMappers {
     @ServerExceptionMapper
     public Response internal(Throwable e, ContainerRequestContext request) {
         String correlationId = CorrelationIds.of(request);
+        if (dependencyUnreachable(e)) {
+            // the database (or another server) is away: the client may retry, nothing of this request was kept
+            LOG.warnf("A dependency is unreachable serving %s %s (correlation id %s): %s",
+                    request.getMethod(), request.getUriInfo().getPath(), correlationId, e.toString());
+            return errors.of(503, ErrorKind.ServerError, PlatformErrors.DEPENDENCY_UNAVAILABLE,
+                    "A server this API depends on is unavailable; retry later.", correlationId, Map.of("Retry-After", "5"));
+        }
         LOG.errorf(e, "Unhandled failure serving %s %s (correlation id %s)",
                 request.getMethod(), request.getUriInfo().getPath(), correlationId);
         return errors.of(500, ErrorKind.ServerError, PlatformErrors.INTERNAL_ERROR,
                 "An internal error occurred; quote the correlation id when reporting it.", correlationId);
+    }
+
+    /** A refused or lost connection, or the database shutting down, anywhere in the cause chain (the reactive clients wrap it). */
+    static boolean dependencyUnreachable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.net.ConnectException || t instanceof io.vertx.sqlclient.ClosedConnectionException
+                    || t instanceof java.nio.channels.ClosedChannelException || t instanceof io.netty.channel.ConnectTimeoutException) {
+                return true;
+            }
+            // PostgreSQL going down: 57P01-57P03 (shutdown, cannot connect now), class 08 (connection exception)
+            if (t instanceof io.vertx.pgclient.PgException pg && pg.getSqlState() != null
+                    && (pg.getSqlState().startsWith("57P") || pg.getSqlState().startsWith("08"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Response unauthorized(ContainerRequestContext request) {

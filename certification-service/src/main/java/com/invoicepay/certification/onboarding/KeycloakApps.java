@@ -20,6 +20,7 @@ import org.jboss.logging.Logger;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -141,7 +142,7 @@ public class KeycloakApps {
      * integrator_id into the tokens) with a temporary password that Keycloak makes them change at the first login.
      * Empty when the username or email is taken.
      */
-    public Uni<java.util.Optional<String>> createIntegratorUser(String username, String email, String firstName, String lastName,
+    public Uni<Optional<String>> createIntegratorUser(String username, String email, String firstName, String lastName,
                                                                 String integratorId, String temporaryPassword) {
         JsonObject user = new JsonObject()
                 .put("username", username).put("email", email).put("firstName", firstName).put("lastName", lastName)
@@ -151,11 +152,11 @@ public class KeycloakApps {
                         .put("type", "password").put("value", temporaryPassword).put("temporary", true)));
         return admin(HttpMethod.POST, "/users", user).map(response -> {
             if (response.statusCode() == 409) {
-                return java.util.Optional.<String>empty();
+                return Optional.<String>empty();
             }
             expect(response, 201, "create user");
             String location = response.getHeader("Location");
-            return java.util.Optional.of(location.substring(location.lastIndexOf('/') + 1));
+            return Optional.of(location.substring(location.lastIndexOf('/') + 1));
         });
     }
 

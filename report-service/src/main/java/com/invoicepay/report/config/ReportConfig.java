@@ -21,6 +21,18 @@ public interface ReportConfig {
 
     Api api();
 
+    Ops ops();
+
+    interface Ops {
+        /** How often today's ops figures behind the report_ops_* gauges are recomputed ({@code off} disables). */
+        @WithDefault("30s")
+        String refreshEvery();
+
+        /** The longest range, in days up to today, the ops summary answers. */
+        @WithDefault("90")
+        int maxDays();
+    }
+
     interface Api {
         /** Largest body of any request but a statement upload (those stream to a file). */
         @WithDefault("10485760")

@@ -4,6 +4,7 @@ import com.invoicepay.common.events.EventEnvelope;
 import com.invoicepay.common.events.InvoiceStatusChanged;
 import com.invoicepay.common.messaging.ProcessedEvents;
 import com.invoicepay.report.ledger.Ledger;
+import com.invoicepay.report.ops.OpsCounts;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -16,7 +17,8 @@ import java.time.Duration;
 /**
  * Books {@code InvoicePaid} from {@code invoice-events} into the ledger. Idempotent on
  * {@code eventId} (the processed-events row is written in the booking's transaction) and on the
- * invoice (one Payment per invoice, a unique index). Other invoice events are not the ledger's business.
+ * invoice (one Payment per invoice, a unique index). InvoiceCreated, InvoiceExpired and InvoiceCanceled
+ * are counted per day for the ops dashboard ({@link OpsCounts}); other invoice events are not read.
  */
 @ApplicationScoped
 public class InvoiceEventsConsumer {
@@ -27,17 +29,29 @@ public class InvoiceEventsConsumer {
     private final ProcessedEvents processed;
     private final Ledger ledger;
     private final MeterRegistry metrics;
+    private final OpsCounts counts;
 
-    public InvoiceEventsConsumer(ProcessedEvents processed, Ledger ledger, MeterRegistry metrics) {
+    public InvoiceEventsConsumer(ProcessedEvents processed, Ledger ledger, MeterRegistry metrics, OpsCounts counts) {
         this.processed = processed;
         this.ledger = ledger;
         this.metrics = metrics;
+        this.counts = counts;
     }
 
     @Incoming("invoice-events")
     public Uni<Void> consume(EventEnvelope event) {
-        if (event == null || !PAID.equals(event.type())) {
-            return Uni.createFrom().voidItem(); // not an envelope (the connector logged it), or not a payment
+        if (event == null) {
+            return Uni.createFrom().voidItem(); // not an envelope (the connector logged it)
+        }
+        String opsMetric = OpsCounts.metricOf(event.type());
+        if (opsMetric != null) {
+            return counts.count(opsMetric, event)
+                    .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(5)).atMost(8)
+                    .invoke(outcome -> metrics.counter("events_consumed", "consumer", OpsCounts.CONSUMER, "outcome", outcome).increment())
+                    .replaceWithVoid();
+        }
+        if (!PAID.equals(event.type())) {
+            return Uni.createFrom().voidItem(); // not the ledger's business
         }
         return Panache.withTransaction(() -> Panache.getSession()
                         .chain(session -> processed.firstDelivery(session, CONSUMER, event)

@@ -16,6 +16,7 @@ public final class ReportingErrors {
     public static final String BAD_SORT_DIRECTION = "12008";
     public static final String BAD_ADJUSTMENT = "12009";
     public static final String NOT_A_STATEMENT = "12010";
+    public static final String BAD_DAYS = "12011";
 
     private ReportingErrors() {
     }

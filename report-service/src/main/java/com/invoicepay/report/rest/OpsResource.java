@@ -35,11 +35,11 @@ public class OpsResource {
     @Operation(summary = "Per UTC day up to today: invoices created, paid, expired, canceled; amounts paid and transferred; "
             + "callback deliveries; reconciliation match rate (role admin). Today's figures are also the report_ops_* gauges")
     public Uni<OpsSummary.Summary> summary(@QueryParam("days") String days) {
-        return summary.lastDays(days(days));
+        return summary.lastDays(days(days, maxDays));
     }
 
-    /** The number of days asked for: an integer from 1 to the configured maximum, 7 when absent. */
-    int days(String days) {
+    /** The number of days asked for: an integer from 1 to {@code maxDays}, 7 when absent. */
+    static int days(String days, int maxDays) {
         if (days == null) {
             return DEFAULT_DAYS;
         }

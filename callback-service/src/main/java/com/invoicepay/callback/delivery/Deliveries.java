@@ -28,7 +28,6 @@ import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -39,13 +38,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 import static com.invoicepay.callback.registration.Endpoints.at;
@@ -186,44 +189,62 @@ public class Deliveries {
                 .await().atMost(AWAIT);
     }
 
-    /** Each claimed batch is prepared, sent and recorded on its own worker; a pass waits for all. */
+    /**
+     * A pass's batches are prepared together (three statements) and sent concurrently on the delivery
+     * workers; their outcomes are recorded in waves as the sends complete: each wave is everything that
+     * completed while the previous wave was being written, in one transaction. So a slow receiver
+     * holds back only its own outcome, and a busy pass needs a handful of round trips, not about ten
+     * per batch. A crash between sending and recording leaves the leases to expire; those batches then
+     * go again with the same webhook-ids.
+     */
     PassOutcome deliver(List<Claim> claims) {
-        List<CompletableFuture<PassOutcome>> each = new ArrayList<>();
-        for (Claim claim : claims) {
-            each.add(CompletableFuture.supplyAsync(() -> deliverOne(claim), workers));
+        List<Prepared> prepared = prepareAll(claims);
+        BlockingQueue<Optional<Sent>> completed = new LinkedBlockingQueue<>();
+        for (Prepared p : prepared) {
+            CompletableFuture.supplyAsync(() -> send(p), workers).whenComplete((sent, error) -> {
+                if (error != null) {
+                    LOG.errorf("callback batch %s of merchant %s: the send failed unexpectedly: %s", p.claim().batchId(),
+                            p.claim().merchantId(), error.toString());
+                }
+                completed.add(Optional.ofNullable(sent)); // empty: not recorded, the lease expires
+            });
         }
         PassOutcome outcome = PassOutcome.NONE;
         RuntimeException failure = null;
-        for (CompletableFuture<PassOutcome> f : each) {
+        for (int remaining = prepared.size(); remaining > 0; ) {
+            List<Optional<Sent>> wave = new ArrayList<>();
             try {
-                outcome = outcome.plus(f.join());
-            } catch (java.util.concurrent.CompletionException e) {
-                // recording failed (database away): the lease expires and the batch goes again, same webhook-id
-                failure = failure != null ? failure : new IllegalStateException("a callback outcome was not recorded", e.getCause());
+                wave.add(completed.take());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while callbacks were in flight; their leases expire", e);
             }
+            completed.drainTo(wave);
+            remaining -= wave.size();
+            List<Sent> sent = wave.stream().flatMap(Optional::stream).toList();
+            try {
+                outcome = outcome.plus(recordAll(sent));
+            } catch (RuntimeException e) {
+                // recording failed (database away): the leases expire and the batches go again, same webhook-ids
+                failure = failure != null ? failure : new IllegalStateException("callback outcomes were not recorded", e);
+            }
+            outbox.nudge();
         }
-        outbox.nudge();
         if (failure != null) {
             throw failure;
         }
         return outcome;
     }
 
-    private PassOutcome deliverOne(Claim claim) {
-        Prepared p;
-        try {
-            p = prepare(claim);
-        } catch (RuntimeException e) {
-            // e.g. a credential sealed under a key no longer configured: a failed attempt, not a stuck pass
-            LOG.errorf("callback batch %s of merchant %s cannot be prepared: %s", claim.batchId(), claim.merchantId(),
-                    e.getClass().getSimpleName());
-            p = new Prepared(claim, "", null, Map.of(), "[]", List.of(), attemptsOf(claim) + 1,
-                    "cannot prepare the request: " + e.getClass().getSimpleName(), List.of());
-        }
+    /** A batch after its attempt: what was sent, what came back, when, and the attempt's trace. */
+    record Sent(Prepared prepared, CallbackSender.Result result, Instant at, String traceParent) {
+    }
+
+    private Sent send(Prepared p) {
         // a batch is an aggregate: each attempt is a trace of its own, linked to the events of the items it carries,
         // and the receiver gets its traceparent
         SpanBuilder builder = tracer.spanBuilder("callback delivery").setNoParent().setSpanKind(SpanKind.CLIENT)
-                .setAttribute("callback.batch_id", claim.batchId().toString()).setAttribute("callback.attempt", p.attempt())
+                .setAttribute("callback.batch_id", p.claim().batchId().toString()).setAttribute("callback.attempt", p.attempt())
                 .setAttribute("callback.items", p.itemDates().size());
         TraceContexts.links(p.itemTraces()).forEach(builder::addLink);
         Span span = builder.startSpan();
@@ -239,7 +260,7 @@ public class Deliveries {
             if (!result.delivered()) {
                 span.setStatus(StatusCode.ERROR, result.error() != null ? result.error() : "HTTP " + result.statusCode());
             }
-            return record(p, result, traceParent);
+            return new Sent(p, result, clock.instant(), traceParent);
         } finally {
             span.end();
         }
@@ -249,34 +270,57 @@ public class Deliveries {
         workers.shutdown();
     }
 
-    private int attemptsOf(Claim claim) {
-        return pool.preparedQuery("select attempts from callback_batch where id = $1").execute(Tuple.of(claim.batchId()))
-                .await().atMost(AWAIT).iterator().next().getInteger("attempts");
+    /**
+     * The claimed batches' items, attempt counts and their merchants' credentials, in three statements
+     * on one connection. A batch that cannot be prepared (e.g. a credential sealed under a key no longer
+     * configured) becomes a failed attempt of its own, not a stuck pass.
+     */
+    private List<Prepared> prepareAll(List<Claim> claims) {
+        record Loaded(Map<UUID, Supplier<Endpoints.Credentials>> credentials, Map<UUID, List<Row>> items,
+                      Map<UUID, Integer> attempts) {
+        }
+        UUID[] batches = claims.stream().map(Claim::batchId).toArray(UUID[]::new);
+        Loaded loaded = pool.withConnection(c -> endpoints.credentials(c, claims.stream().map(Claim::merchantId).distinct().toList())
+                        .chain(credentials -> c.preparedQuery("""
+                                        select * from pending_item where batch_id = any($1) order by batch_id, status_date, sequence, id""")
+                                .execute(Tuple.of((Object) batches))
+                                .chain(items -> c.preparedQuery("select id, attempts from callback_batch where id = any($1)")
+                                        .execute(Tuple.of((Object) batches))
+                                        .map(attempts -> {
+                                            Map<UUID, List<Row>> itemsOf = new HashMap<>();
+                                            items.forEach(row -> itemsOf.computeIfAbsent(row.getUUID("batch_id"), b -> new ArrayList<>()).add(row));
+                                            Map<UUID, Integer> attemptsOf = new HashMap<>();
+                                            attempts.forEach(row -> attemptsOf.put(row.getUUID("id"), row.getInteger("attempts")));
+                                            return new Loaded(credentials, itemsOf, attemptsOf);
+                                        }))))
+                .await().atMost(AWAIT);
+        List<Prepared> prepared = new ArrayList<>();
+        for (Claim claim : claims) {
+            prepared.add(prepare(claim, loaded.items().getOrDefault(claim.batchId(), List.of()),
+                    loaded.attempts().getOrDefault(claim.batchId(), 0) + 1, loaded.credentials().get(claim.merchantId())));
+        }
+        return prepared;
     }
 
-    private Prepared prepare(Claim claim) {
-        record Loaded(Endpoints.Endpoint endpoint, List<String> secrets, RowSet<Row> items, int attempts) {
-        }
-        Loaded loaded = pool.withConnection(c -> endpoints.endpoint(c, claim.merchantId())
-                        .chain(endpoint -> endpoints.activeSecrets(c, claim.merchantId())
-                                .chain(secrets -> c.preparedQuery("select * from pending_item where batch_id = $1 order by status_date, sequence, id")
-                                        .execute(Tuple.of(claim.batchId()))
-                                        .chain(items -> c.preparedQuery("select attempts from callback_batch where id = $1")
-                                                .execute(Tuple.of(claim.batchId()))
-                                                .map(b -> new Loaded(endpoint.orElse(null),
-                                                        secrets.stream().map(Endpoints.SigningSecret::secret).toList(), items,
-                                                        b.iterator().next().getInteger("attempts")))))))
-                .await().atMost(AWAIT);
+    private Prepared prepare(Claim claim, List<Row> items, int attempt, Supplier<Endpoints.Credentials> sealed) {
         ArrayNode body = EventJson.MAPPER.createArrayNode();
         List<Instant> dates = new ArrayList<>();
         List<String> traces = new ArrayList<>();
-        for (Row row : loaded.items()) {
+        for (Row row : items) {
             body.add(item(row));
             dates.add(row.getOffsetDateTime("status_date").toInstant());
             traces.add(row.getString("trace_parent"));
         }
-        int attempt = loaded.attempts() + 1;
-        Endpoints.Endpoint endpoint = loaded.endpoint();
+        Endpoints.Credentials credentials;
+        try {
+            credentials = sealed.get();
+        } catch (RuntimeException e) {
+            LOG.errorf("callback batch %s of merchant %s cannot be prepared: %s", claim.batchId(), claim.merchantId(),
+                    e.getClass().getSimpleName());
+            return new Prepared(claim, "", null, Map.of(), body.toString(), dates, attempt,
+                    "cannot prepare the request: " + e.getClass().getSimpleName(), traces);
+        }
+        Endpoints.Endpoint endpoint = credentials.endpoint().orElse(null);
         if (endpoint == null) {
             return new Prepared(claim, "", null, Map.of(), body.toString(), dates, attempt, "no callback endpoint registered", traces);
         }
@@ -288,7 +332,7 @@ public class Deliveries {
                     "refused: " + refused.description(), traces);
         }
         String json = body.toString();
-        return new Prepared(claim, endpoint.url(), target, headers(endpoint, loaded.secrets(), claim.batchId(), json), json,
+        return new Prepared(claim, endpoint.url(), target, headers(endpoint, credentials.signingSecrets(), claim.batchId(), json), json,
                 dates, attempt, null, traces);
     }
 
@@ -331,46 +375,89 @@ public class Deliveries {
         return headers;
     }
 
-    private PassOutcome record(Prepared p, CallbackSender.Result result, String traceParent) {
-        Instant now = clock.instant();
-        int attempt = p.attempt();
+    /**
+     * Every outcome of a wave in one transaction: the attempt rows, the batches' states, the merchants'
+     * delivery rows (a delivered or dead-lettered batch closes, a failed one waits for its retry) and
+     * a {@code callback-events} record per attempt, in two statements.
+     */
+    private PassOutcome recordAll(List<Sent> sent) {
+        if (sent.isEmpty()) {
+            return PassOutcome.NONE;
+        }
         List<Duration> schedule = config.retrySchedule();
-        boolean delivered = result.delivered();
-        boolean dead = !delivered && attempt > schedule.size();
-        Instant next = delivered || dead ? null : now.plus(schedule.get(attempt - 1));
-        String outcome = delivered ? "delivered" : dead ? "dead_lettered" : "failed";
-        String error = result.error() != null ? result.error() : delivered ? null : "HTTP " + result.statusCode();
-        CallbackEvent event = new CallbackEvent(p.claim().batchId(), p.claim().batchId().toString(), attempt,
-                p.itemDates().size(), p.url(), result.statusCode(), error, result.millis(), next, null, null);
-        String type = delivered ? CallbackEvent.DELIVERED : dead ? CallbackEvent.DEAD_LETTERED : CallbackEvent.FAILED;
-        UUID merchant = p.claim().merchantId();
-        UUID batch = p.claim().batchId();
-        pool.withTransaction(c -> insertAttempt(c, batch, attempt, p.url(), now, result, outcome, next)
-                        .chain(() -> c.preparedQuery("""
-                                        update callback_batch set attempts = $2, state = $3::varchar, next_attempt_at = $4,
-                                          delivered_at = case when $3::varchar = 'Delivered' then $5 else delivered_at end,
-                                          dead_lettered_at = case when $3::varchar = 'DeadLettered' then $5 else dead_lettered_at end
-                                        where id = $1""")
-                                .execute(Tuple.of(batch, attempt, delivered ? "Delivered" : dead ? "DeadLettered" : "Pending",
-                                        at(next), at(now))))
-                        .chain(() -> c.preparedQuery(delivered || dead
-                                        ? "update merchant_delivery set open_batch_id = null, next_attempt_at = null, lease_until = null where merchant_id = $1 and open_batch_id = $2"
-                                        : "update merchant_delivery set next_attempt_at = $3, lease_until = null where merchant_id = $1 and open_batch_id = $2")
-                                .execute(delivered || dead ? Tuple.of(merchant, batch) : Tuple.of(merchant, batch, at(next))))
-                        .chain(() -> outbox.add(c, Topics.CALLBACK_EVENTS, merchant.toString(), envelope(type, merchant, event), traceParent)))
+        ArrayNode rows = EventJson.MAPPER.createArrayNode();
+        List<Outbox.Keyed> events = new ArrayList<>();
+        int delivered = 0, failed = 0, deadLettered = 0;
+        for (Sent s : sent) {
+            Prepared p = s.prepared();
+            CallbackSender.Result result = s.result();
+            int attempt = p.attempt();
+            boolean ok = result.delivered();
+            boolean dead = !ok && attempt > schedule.size();
+            Instant next = ok || dead ? null : s.at().plus(schedule.get(attempt - 1));
+            String outcome = ok ? "delivered" : dead ? "dead_lettered" : "failed";
+            String error = result.error() != null ? result.error() : ok ? null : "HTTP " + result.statusCode();
+            ObjectNode row = rows.addObject()
+                    .put("batch_id", p.claim().batchId().toString())
+                    .put("merchant_id", p.claim().merchantId().toString())
+                    .put("attempt", attempt)
+                    .put("url", p.url())
+                    .put("started_at", s.at().toString())
+                    .put("status_code", result.statusCode())
+                    .put("response_ms", result.millis())
+                    .put("error", cut(result.error(), 500))
+                    .put("response_body", mask(cut(result.body(), config.responseBodyLimit())))
+                    .put("outcome", outcome)
+                    .put("state", ok ? "Delivered" : dead ? "DeadLettered" : "Pending")
+                    .put("next_attempt_at", next == null ? null : next.toString());
+            row.put("closed", ok || dead);
+            CallbackEvent event = new CallbackEvent(p.claim().batchId(), p.claim().batchId().toString(), attempt,
+                    p.itemDates().size(), p.url(), result.statusCode(), error, result.millis(), next, null, null);
+            String type = ok ? CallbackEvent.DELIVERED : dead ? CallbackEvent.DEAD_LETTERED : CallbackEvent.FAILED;
+            UUID merchant = p.claim().merchantId();
+            events.add(new Outbox.Keyed(merchant.toString(), envelope(type, merchant, event), s.traceParent()));
+            if (ok) {
+                delivered++;
+                p.itemDates().forEach(d -> latency.record(Duration.between(d, s.at()).isNegative() ? Duration.ZERO : Duration.between(d, s.at())));
+            } else {
+                LOG.infof("callback batch %s of merchant %s attempt %d failed (%s)%s", p.claim().batchId(), merchant, attempt, error,
+                        dead ? ", dead-lettered" : ", next attempt at " + next);
+                if (dead) {
+                    deadLettered++;
+                } else {
+                    failed++;
+                }
+            }
+        }
+        pool.withTransaction(c -> c.preparedQuery("""
+                                with r as (
+                                  select * from jsonb_to_recordset(cast(cast($1 as text) as jsonb)) as r(batch_id uuid, merchant_id uuid,
+                                      attempt int, url text, started_at timestamptz, status_code int, response_ms bigint, error text,
+                                      response_body text, outcome varchar, state varchar, next_attempt_at timestamptz, closed boolean)),
+                                attempts as (
+                                  insert into delivery_attempt (batch_id, attempt, url, started_at, status_code, response_ms, error,
+                                                                response_body, outcome, next_attempt_at)
+                                  select batch_id, attempt, url, started_at, status_code, response_ms, error, response_body, outcome,
+                                         next_attempt_at from r),
+                                batches as (
+                                  update callback_batch b set attempts = r.attempt, state = r.state, next_attempt_at = r.next_attempt_at,
+                                    delivered_at = case when r.state = 'Delivered' then r.started_at else b.delivered_at end,
+                                    dead_lettered_at = case when r.state = 'DeadLettered' then r.started_at else b.dead_lettered_at end
+                                  from r where b.id = r.batch_id)
+                                update merchant_delivery d set
+                                  open_batch_id = case when r.closed then null else d.open_batch_id end,
+                                  next_attempt_at = r.next_attempt_at, lease_until = null
+                                from r where d.merchant_id = r.merchant_id and d.open_batch_id = r.batch_id""")
+                        .execute(Tuple.of(rows.toString()))
+                        .chain(() -> outbox.addAll(c, Topics.CALLBACK_EVENTS, events)))
                 .await().atMost(AWAIT);
-        metrics.counter("callback_attempts", "outcome", outcome).increment();
-        if (delivered) {
-            p.itemDates().forEach(d -> latency.record(Duration.between(d, now).isNegative() ? Duration.ZERO : Duration.between(d, now)));
-            return new PassOutcome(1, 0, 0);
+        metrics.counter("callback_attempts", "outcome", "delivered").increment(delivered);
+        metrics.counter("callback_attempts", "outcome", "failed").increment(failed);
+        metrics.counter("callback_attempts", "outcome", "dead_lettered").increment(deadLettered);
+        if (deadLettered > 0) {
+            metrics.counter("callback_dead_letters").increment(deadLettered);
         }
-        LOG.infof("callback batch %s of merchant %s attempt %d failed (%s)%s", batch, merchant, attempt, error,
-                dead ? ", dead-lettered" : ", next attempt at " + next);
-        if (dead) {
-            metrics.counter("callback_dead_letters").increment();
-            return new PassOutcome(0, 0, 1);
-        }
-        return new PassOutcome(0, 1, 0);
+        return new PassOutcome(delivered, failed, deadLettered);
     }
 
     private Uni<Void> insertAttempt(SqlConnection c, UUID batch, int attempt, String url, Instant now,
@@ -518,12 +605,8 @@ public class Deliveries {
     private TestResult sendTest(UUID merchantId, String status, EventEnvelope command) {
         Instant now = clock.instant();
         UUID batch = UUID.randomUUID();
-        record Loaded(Optional<Endpoints.Endpoint> endpoint, List<String> secrets) {
-        }
-        Loaded loaded = pool.withTransaction(c -> endpoints.endpoint(c, merchantId)
-                        .chain(e -> endpoints.activeSecrets(c, merchantId)
-                                .map(s -> new Loaded(e, s.stream().map(Endpoints.SigningSecret::secret).toList()))))
-                .await().atMost(AWAIT);
+        Endpoints.Credentials loaded = pool.withConnection(c -> endpoints.credentials(c, List.of(merchantId)))
+                .await().atMost(AWAIT).get(merchantId).get();
         Endpoints.Endpoint endpoint = loaded.endpoint().orElseThrow(() -> CallbackErrors.conflict(CallbackErrors.NO_ENDPOINT,
                 "No callback endpoint is registered: PUT auth/basic or auth/apikey first."));
         ObjectNode item = EventJson.MAPPER.createObjectNode()
@@ -538,7 +621,7 @@ public class Deliveries {
         CallbackSender.Result result;
         try {
             CallbackUrls.Target target = urls.check(endpoint.url());
-            result = sender.post(target, headers(endpoint, loaded.secrets(), batch, body), body).join();
+            result = sender.post(target, headers(endpoint, loaded.signingSecrets(), batch, body), body).join();
         } catch (ApiException refused) {
             result = new CallbackSender.Result(null, null, "refused: " + refused.description(), 0);
         }

@@ -19,9 +19,12 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -144,17 +147,42 @@ public class Endpoints {
 
     // ---- reading for delivery ---------------------------------------------------------------------
 
-    public Uni<Optional<Endpoint>> endpoint(SqlClient client, UUID merchantId) {
-        return client.preparedQuery("select * from callback_endpoint where merchant_id = $1").execute(Tuple.of(merchantId))
-                .map(rows -> {
-                    if (rows.size() == 0) {
-                        return Optional.empty();
-                    }
-                    Row row = rows.iterator().next();
-                    String authorization = cipher.open(new CredentialCipher.Sealed(row.getString("credential_key_id"),
-                            row.getString("credential_ciphertext")), credentialContext(merchantId));
-                    return Optional.of(new Endpoint(merchantId, row.getString("auth_type"), row.getString("callback_url"), authorization));
-                });
+    /** What a callback to one merchant needs, opened: its endpoint (none if unregistered) and the secrets that sign now. */
+    public record Credentials(Optional<Endpoint> endpoint, List<String> signingSecrets) {
+    }
+
+    /**
+     * The delivery credentials of many merchants in two statements, whatever their number. Each
+     * merchant's are opened only when asked for, so a credential sealed under a key no longer
+     * configured fails that merchant's batch alone, not the whole pass.
+     */
+    public Uni<Map<UUID, Supplier<Credentials>>> credentials(SqlClient client, List<UUID> merchantIds) {
+        UUID[] ids = merchantIds.toArray(UUID[]::new);
+        return client.preparedQuery("select * from callback_endpoint where merchant_id = any($1)").execute(Tuple.of(ids))
+                .chain(endpointRows -> client.preparedQuery("""
+                                select * from signing_secret where merchant_id = any($1) and (expires_at is null or expires_at > $2)
+                                order by merchant_id, created_at desc, id""")
+                        .execute(Tuple.of(ids, at(clock.instant())))
+                        .map(secretRows -> {
+                            Map<UUID, Row> endpointOf = new HashMap<>();
+                            endpointRows.forEach(row -> endpointOf.put(row.getUUID("merchant_id"), row));
+                            Map<UUID, List<Row>> secretsOf = new HashMap<>();
+                            secretRows.forEach(row -> secretsOf.computeIfAbsent(row.getUUID("merchant_id"), m -> new ArrayList<>()).add(row));
+                            Map<UUID, Supplier<Credentials>> credentials = new HashMap<>();
+                            for (UUID merchant : merchantIds) {
+                                credentials.put(merchant, () -> new Credentials(
+                                        Optional.ofNullable(endpointOf.get(merchant)).map(this::openEndpoint),
+                                        secretsOf.getOrDefault(merchant, List.of()).stream().map(row -> openSecret(row).secret()).toList()));
+                            }
+                            return credentials;
+                        }));
+    }
+
+    private Endpoint openEndpoint(Row row) {
+        UUID merchantId = row.getUUID("merchant_id");
+        String authorization = cipher.open(new CredentialCipher.Sealed(row.getString("credential_key_id"),
+                row.getString("credential_ciphertext")), credentialContext(merchantId));
+        return new Endpoint(merchantId, row.getString("auth_type"), row.getString("callback_url"), authorization);
     }
 
     // ---- signing secrets -------------------------------------------------------------------------
@@ -167,15 +195,17 @@ public class Endpoints {
                 .execute(Tuple.of(merchantId, at(clock.instant())))
                 .map(rows -> {
                     List<SigningSecret> secrets = new ArrayList<>();
-                    for (Row row : rows) {
-                        secrets.add(new SigningSecret(row.getUUID("id"),
-                                cipher.open(new CredentialCipher.Sealed(row.getString("key_id"), row.getString("secret_ciphertext")),
-                                        secretContext(merchantId)),
-                                row.getOffsetDateTime("created_at").toInstant(),
-                                Optional.ofNullable(row.getOffsetDateTime("expires_at")).map(OffsetDateTime::toInstant).orElse(null)));
-                    }
+                    rows.forEach(row -> secrets.add(openSecret(row)));
                     return secrets;
                 });
+    }
+
+    private SigningSecret openSecret(Row row) {
+        return new SigningSecret(row.getUUID("id"),
+                cipher.open(new CredentialCipher.Sealed(row.getString("key_id"), row.getString("secret_ciphertext")),
+                        secretContext(row.getUUID("merchant_id"))),
+                row.getOffsetDateTime("created_at").toInstant(),
+                Optional.ofNullable(row.getOffsetDateTime("expires_at")).map(OffsetDateTime::toInstant).orElse(null));
     }
 
     public List<SigningSecret> secrets(UUID merchantId) {

@@ -32,12 +32,7 @@ public class Outbox {
         if (events.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        String json;
-        try {
-            json = EventJson.MAPPER.writeValueAsString(events);
-        } catch (JsonProcessingException e) {
-            return Uni.createFrom().failure(new IllegalArgumentException("events cannot be serialized", e));
-        }
+        String json = json(events);
         return session.createNativeQuery("""
                         insert into outbox_event (event_id, topic, record_key, envelope, created_at, trace_parent)
                         select cast(e ->> 'eventId' as uuid), :topic, :key, e, now(), cast(:traceParent as text)
@@ -63,18 +58,45 @@ public class Outbox {
     /** The same, in the trace of {@code traceParent} rather than the current one (an aggregate's own span). */
     public Uni<Void> add(io.vertx.mutiny.sqlclient.SqlConnection connection, String topic, String key, EventEnvelope event,
                          String traceParent) {
-        String json;
-        try {
-            json = EventJson.MAPPER.writeValueAsString(event);
-        } catch (JsonProcessingException e) {
-            return Uni.createFrom().failure(new IllegalArgumentException("event cannot be serialized", e));
-        }
+        String json = json(event);
         return connection.preparedQuery("""
                         insert into outbox_event (event_id, topic, record_key, envelope, created_at, trace_parent)
                         values ($1, $2, $3, cast(cast($4 as text) as jsonb), now(), $5)""")
                 .execute(io.vertx.mutiny.sqlclient.Tuple.of(event.eventId(), config.topicPrefix().orElse("") + topic, key, json,
                         traceParent))
                 .replaceWithVoid();
+    }
+
+    /** One row of {@link #addAll(io.vertx.mutiny.sqlclient.SqlConnection, String, java.util.List)}. */
+    public record Keyed(String key, EventEnvelope event, String traceParent) {
+    }
+
+    /**
+     * Many events, each under its own key and in its own trace, in one statement on a Vert.x SQL
+     * connection's transaction, in list order (a delivery pass records all its batches at once).
+     * Like {@link #add(io.vertx.mutiny.sqlclient.SqlConnection, String, String, EventEnvelope)}, it does not nudge.
+     */
+    public Uni<Void> addAll(io.vertx.mutiny.sqlclient.SqlConnection connection, String topic, java.util.List<Keyed> rows) {
+        if (rows.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        String json = json(rows);
+        return connection.preparedQuery("""
+                        insert into outbox_event (event_id, topic, record_key, envelope, created_at, trace_parent)
+                        select cast(r -> 'event' ->> 'eventId' as uuid), $1, r ->> 'key', r -> 'event', now(), r ->> 'traceParent'
+                        from jsonb_array_elements(cast(cast($2 as text) as jsonb)) with ordinality as t(r, n)
+                        order by n""")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(config.topicPrefix().orElse("") + topic, json))
+                .replaceWithVoid();
+    }
+
+    /** Events are records of plain values: failing to serialize one is a programming error, thrown at once. */
+    private static String json(Object value) {
+        try {
+            return EventJson.MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("event cannot be serialized", e);
+        }
     }
 
     /** Publish soon: after a transaction that added rows committed. */
@@ -89,12 +111,7 @@ public class Outbox {
 
     /** The same, in the trace of {@code traceParent} rather than the current one (an aggregate's own span). */
     public Uni<Void> add(Mutiny.Session session, String topic, String key, EventEnvelope event, String traceParent) {
-        String json;
-        try {
-            json = EventJson.MAPPER.writeValueAsString(event);
-        } catch (JsonProcessingException e) {
-            return Uni.createFrom().failure(new IllegalArgumentException("event cannot be serialized", e));
-        }
+        String json = json(event);
         // bound as text first: the client would send a String bound to jsonb as a JSON string literal
         return session.createNativeQuery("""
                         insert into outbox_event (event_id, topic, record_key, envelope, created_at, trace_parent)

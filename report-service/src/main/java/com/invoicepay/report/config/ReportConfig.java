@@ -47,6 +47,17 @@ public interface ReportConfig {
         /** Runs staging and matching at the same time; later uploads wait as Running at 0 %. */
         @WithDefault("2")
         int concurrentRuns();
+
+        /**
+         * How long a running run's lease lasts unless its instance renews it; a run whose lease expired
+         * lost its instance and is failed by any replica's sweep.
+         */
+        @WithDefault("60")
+        int leaseSeconds();
+
+        /** How often an instance renews the leases of its runs and sweeps runs whose lease expired. */
+        @WithDefault("15s")
+        String heartbeatEvery();
     }
 
     interface Fee {

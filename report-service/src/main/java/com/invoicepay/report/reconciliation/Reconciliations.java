@@ -9,6 +9,7 @@ import com.invoicepay.common.events.Topics;
 import com.invoicepay.common.outbox.Outbox;
 import com.invoicepay.report.config.ReportConfig;
 import io.agroal.api.AgroalDataSource;
+import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -35,7 +36,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -47,10 +50,17 @@ import java.util.concurrent.Executors;
  * unmatched statement line, transfer missing from the statement) is stored with
  * {@code ReconciliationCompleted} in the outbox in one transaction. Nothing holds more than a
  * buffer of lines in memory, whatever the statement's size.
+ * <p>
+ * A running run is leased by the instance that runs it (database time, never the sandbox clock): the
+ * instance renews its runs' leases every heartbeat; a run whose lease expired lost its instance, with the
+ * temporary file only that instance had, so any replica's sweep fails it with that reason.
  */
 @ApplicationScoped
 public class Reconciliations {
     public static final String COMPLETED = "ReconciliationCompleted";
+    /** Why a swept run failed. Resuming is not possible: the statement's file was on the lost instance. */
+    public static final String LOST = "The service instance running this reconciliation stopped before it completed; "
+            + "upload the statement again.";
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(Reconciliations.class);
     /** Bytes of COPY text sent to PostgreSQL at a time. */
     private static final int COPY_CHUNK = 256 * 1024;
@@ -63,6 +73,9 @@ public class Reconciliations {
     private final Outbox outbox;
     private final PlatformConfig platform;
     private final int window;
+    private final int leaseSeconds;
+    /** This instance's runs, queued or running: their leases are renewed every heartbeat. */
+    private final Set<UUID> leased = ConcurrentHashMap.newKeySet();
     /** Runs are bounded: each holds a JDBC connection while it stages; the rest wait as Running at 0 %. */
     private final ExecutorService runs;
 
@@ -74,6 +87,7 @@ public class Reconciliations {
         this.outbox = outbox;
         this.platform = platform;
         this.window = config.reconciliation().dateWindowDays();
+        this.leaseSeconds = config.reconciliation().leaseSeconds();
         this.runs = Executors.newFixedThreadPool(config.reconciliation().concurrentRuns(), r -> {
             Thread t = new Thread(r, "reconciliation-run");
             t.setDaemon(true);
@@ -159,10 +173,13 @@ public class Reconciliations {
             }
             UUID runId = UUID.randomUUID();
             pool.preparedQuery("""
-                            insert into reconciliation_run (id, merchant_id, created_at, date_window_days, status, total_chars)
-                            values ($1, $2, $3, $4, 'Running', $5)""")
-                    .execute(Tuple.of(runId, merchantId, clock.instant().atOffset(ZoneOffset.UTC), window, Files.size(file)))
+                            insert into reconciliation_run (id, merchant_id, created_at, date_window_days, status, total_chars,
+                                                            lease_until)
+                            values ($1, $2, $3, $4, 'Running', $5, now() + $6::int * interval '1 second')""")
+                    .execute(Tuple.of(runId, merchantId, clock.instant().atOffset(ZoneOffset.UTC), window, Files.size(file),
+                            leaseSeconds))
                     .await().indefinitely();
+            leased.add(runId);
             runs.execute(() -> run(runId, merchantId, file));
             return runId;
         } catch (IOException | RuntimeException e) {
@@ -188,6 +205,7 @@ public class Reconciliations {
                     .execute(Tuple.of(runId, reason.substring(0, Math.min(500, reason.length()))))
                     .subscribe().with(x -> { }, x -> LOG.errorf("cannot mark %s failed", runId));
         } finally {
+            leased.remove(runId);
             // the staged lines served their run: the results keep line numbers, amounts and references
             pool.preparedQuery("delete from statement_stage where run_id = $1").execute(Tuple.of(runId))
                     .subscribe().with(x -> { }, x -> LOG.warnf("staged lines of %s not deleted: %s", runId, x));
@@ -372,10 +390,14 @@ public class Reconciliations {
                           malformed = (select count(*) from statement_error where run_id = $1),
                           matched = o.matched, amount_mismatch = o.amount_mismatch, unmatched_lines = o.unmatched_lines,
                           missing_transfers = o.missing_transfers
-                        from o where r.id = $1
+                        from o where r.id = $1 and r.status = 'Running'
                         returning r.lines, r.malformed, r.matched, r.amount_mismatch, r.unmatched_lines, r.missing_transfers""")
                 .execute(Tuple.of(runId, now.atOffset(ZoneOffset.UTC)))
                 .chain(rows -> {
+                    if (rows.rowCount() == 0) {
+                        // a sweep failed the run while this instance was stalled past its lease: its outcome is void
+                        throw new IllegalStateException("the run's lease expired before it completed");
+                    }
                     Row r = rows.iterator().next();
                     Completed payload = new Completed(runId, r.getInteger("lines"), r.getInteger("malformed"),
                             r.getInteger("matched"), r.getInteger("amount_mismatch"), r.getInteger("unmatched_lines"),
@@ -384,6 +406,42 @@ public class Reconciliations {
                             EventOrigin.NONE, payload);
                     return outbox.add(conn, Topics.REPORT_EVENTS, merchantId.toString(), event);
                 });
+    }
+
+    /** Renews the leases of this instance's runs, then fails the runs whose instance is gone (any replica's). */
+    @Scheduled(every = "${report.reconciliation.heartbeat-every}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> heartbeat() {
+        return renewLeases().chain(this::sweep).replaceWithVoid();
+    }
+
+    private Uni<Void> renewLeases() {
+        if (leased.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return pool.preparedQuery("""
+                        update reconciliation_run set lease_until = now() + $2::int * interval '1 second'
+                        where id = any($1) and status = 'Running'""")
+                .execute(Tuple.tuple().addArrayOfUUID(leased.toArray(UUID[]::new)).addInteger(leaseSeconds))
+                .replaceWithVoid();
+    }
+
+    /**
+     * Fails every run whose lease has expired, with {@link #LOST} as its reason, and drops its staged
+     * lines; returns their ids. One update: replicas sweeping at the same time fail each run once.
+     */
+    public Uni<List<UUID>> sweep() {
+        return pool.withTransaction(conn -> conn.preparedQuery("""
+                                update reconciliation_run set status = 'Failed', failure = $1
+                                where status = 'Running' and lease_until < now() returning id""")
+                        .execute(Tuple.of(LOST))
+                        .chain(rows -> {
+                            List<UUID> lost = new ArrayList<>();
+                            rows.forEach(r -> lost.add(r.getUUID("id")));
+                            return lost.isEmpty() ? Uni.createFrom().item(lost)
+                                    : conn.preparedQuery("delete from statement_stage where run_id = any($1)")
+                                    .execute(Tuple.tuple().addArrayOfUUID(lost.toArray(UUID[]::new))).replaceWith(lost);
+                        }))
+                .invoke(lost -> lost.forEach(id -> LOG.warnf("reconciliation %s failed: its lease expired", id)));
     }
 
     /** The run's summary if it is the merchant's, else null. */

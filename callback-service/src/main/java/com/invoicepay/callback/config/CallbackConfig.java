@@ -19,6 +19,13 @@ public interface CallbackConfig {
     @WithDefault("5s")
     Duration flushInterval();
 
+    /**
+     * How often the job checks whether a pass is due. A pass starts {@code flush-interval} after the
+     * previous one started (not ended), so a long pass does not push the next one a whole interval away.
+     */
+    @WithDefault("250ms")
+    Duration flushCheckInterval();
+
     /** Most items one callback request carries; more pending items go in the next batch. */
     @WithDefault("500")
     int batchSizeLimit();

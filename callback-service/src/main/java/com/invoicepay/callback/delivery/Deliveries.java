@@ -143,8 +143,10 @@ public class Deliveries {
 
     /**
      * One statement per pass, whatever the number of merchants: lock the due merchants' delivery
-     * rows (skipping those another replica holds), open a batch for each that has none, put their
-     * unassigned items into it up to the size limit (oldest first), and lease them.
+     * rows (skipping those another replica holds), the longest-waiting first (a retry by its due time,
+     * new work by its oldest item: a pass that needs several rounds serves them in the first), open a
+     * batch for each that has none, put their unassigned items into it up to the size limit (oldest
+     * first), and lease them.
      */
     List<Claim> claim() {
         Instant now = clock.instant();
@@ -157,7 +159,9 @@ public class Deliveries {
                                     and ((d.open_batch_id is not null and d.next_attempt_at <= $1)
                                       or (d.open_batch_id is null and exists (select 1 from pending_item p
                                             where p.merchant_id = d.merchant_id and p.batch_id is null)))
-                                  order by d.next_attempt_at nulls first, d.merchant_id
+                                  order by coalesce(case when d.open_batch_id is not null then d.next_attempt_at end,
+                                             (select q.status_date from pending_item q where q.merchant_id = d.merchant_id
+                                              and q.batch_id is null order by q.status_date limit 1)), d.merchant_id
                                   limit $2
                                   for update of d skip locked),
                                 assigned as materialized (

@@ -1,5 +1,6 @@
 package com.invoicepay.callback.delivery;
 
+import com.invoicepay.callback.config.CallbackConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -12,10 +13,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Every {@code callback.flush-interval} (5 s by default), and at once when a merchant's pending items
- * reach {@code callback.batch-size-limit} ({@link #nudge()}): flush pending items into batches and
- * deliver what is due. Passes of this replica never overlap. On shutdown no new pass starts and the
- * one in flight is given time to finish; a claim it could not finish expires (lease) and is taken by
+ * Every {@code callback.flush-interval} (5 s by default) after the previous pass started, checked every
+ * {@code callback.flush-check-interval}, and at once when a merchant's pending items reach
+ * {@code callback.batch-size-limit} ({@link #nudge()}): flush pending items into batches and deliver
+ * what is due. A pass loops while it finds work, so an item waits at most one interval plus a check,
+ * however long the passes take. Passes of this replica never overlap. On shutdown no new pass starts
+ * and the one in flight is given time to finish; a claim it could not finish expires (lease) and is taken by
  * another replica or the next start, with the same webhook-id.
  */
 @ApplicationScoped
@@ -23,12 +26,16 @@ public class DeliveryJob {
     private static final Logger LOG = Logger.getLogger(DeliveryJob.class);
 
     private final Deliveries deliveries;
+    private final long intervalNanos;
+    /** Real time (not the sandbox clock): the flush interval is about receivers, not invoices. */
+    private volatile long lastPassStart = System.nanoTime();
     private final ReentrantLock passes = new ReentrantLock();
     private final AtomicBoolean nudged = new AtomicBoolean();
     private volatile boolean stopping;
 
-    public DeliveryJob(Deliveries deliveries) {
+    public DeliveryJob(Deliveries deliveries, CallbackConfig config) {
         this.deliveries = deliveries;
+        this.intervalNanos = config.flushInterval().toNanos();
     }
 
     void stop(@Observes ShutdownEvent shutdown) {
@@ -44,9 +51,14 @@ public class DeliveryJob {
         }
     }
 
-    @Scheduled(every = "${callback.flush-interval:5s}", delayed = "${callback.flush-interval:5s}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void tick() {
+    @Scheduled(every = "${callback.flush-check-interval:250ms}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void check() {
+        if (System.nanoTime() - lastPassStart >= intervalNanos) {
+            tick();
+        }
+    }
+
+    private void tick() {
         if (stopping) {
             return;
         }
@@ -84,6 +96,7 @@ public class DeliveryJob {
     public Deliveries.PassOutcome runNow() {
         passes.lock();
         try {
+            lastPassStart = System.nanoTime();
             return deliveries.flushAll();
         } finally {
             passes.unlock();

@@ -83,6 +83,22 @@ final class CertificationDriver {
         return verdicts;
     }
 
+    /** A case's commands: certification-service sends its test callbacks to the run's merchant (202). */
+    void askForTestCallbacks(String runId, String caseId) throws Exception {
+        send("POST", API + "/runs/" + runId + "/cases/" + caseId + "/commands", integratorToken.get(), null, 202);
+    }
+
+    /** The integrator's declaration for a review case; the case waits in REVIEW for an administrator. */
+    void declare(String runId, String caseId, String text) throws Exception {
+        send("PUT", API + "/runs/" + runId + "/cases/" + caseId + "/declaration", integratorToken.get(), Map.of("text", text), 200);
+    }
+
+    /** An administrator (ops-admin) decides a declared case: ACCEPTED passes it, REJECTED fails it. */
+    void review(String runId, String caseId, String decision, String comment) throws Exception {
+        send("PUT", API + "/runs/" + runId + "/cases/" + caseId + "/review", Tokens.of(LocalStack.OPS_ADMIN, "openid"),
+                Map.of("decision", decision, "comment", comment), 200);
+    }
+
     /** Step 4: the signed report of the approved run; the certificate is issued with it. */
     JsonNode approve(String runId) throws Exception {
         return send("POST", API + "/runs/" + runId + "/approval", integratorToken.get(), null, 200);

@@ -33,6 +33,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 import static com.invoicepay.testsupport.LocalStack.INTEGRATOR_APP;
+import static com.invoicepay.testsupport.LocalStack.INTEGRATOR_APP_PROD;
 import static com.invoicepay.testsupport.LocalStack.MERCHANT_2;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -56,7 +57,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * version that did all this is certified from its own traffic.
  */
 class JourneyTest {
-    static final String KEYCLOAK = LocalStack.KEYCLOAK + "/realms/" + LocalStack.REALM + "/protocol/openid-connect";
     static final String REDIRECT = "http://127.0.0.1/journey/signed-in";
     /** The stack's services; another deployment's with -Djourney.invoice-service=…, -Djourney.callback-service=…, -Djourney.report-service=…. */
     static final String INVOICE_SERVICE = System.getProperty("journey.invoice-service", "http://127.0.0.1:8081");
@@ -147,7 +147,7 @@ class JourneyTest {
         clientVersion = "1." + (Instant.now().getEpochSecond() - 1_767_225_600L) + ".0"; // seconds since 2026: a new minor each run
         certification = new CertificationDriver(() -> accessToken);
         runId = certification.start(new CertificationDriver.Identification("integrator-1", INTEGRATOR_APP.clientId(),
-                "integrator-app-prod", CLIENT_SYSTEM, clientVersion), List.of("InvoiceLink", "Cancel", "Callbacks"));
+                INTEGRATOR_APP_PROD.clientId(), CLIENT_SYSTEM, clientVersion), List.of("InvoiceLink", "Cancel", "Callbacks"));
         runValues = certification.run(runId).path("values");
     }
 
@@ -367,7 +367,13 @@ class JourneyTest {
             byInvoice.put(payment.invoiceId(), instant);
         }
 
-        // the same transfers as the CSV a bookkeeping system reads
+        // the Daily issuer's entries and the transfers again, as the CSV a bookkeeping system reads
+        List<List<String>> entriesCsv = csv(send("GET", REPORT_SERVICE + "/v3/reporting/transactions?paymentpointid=" + night.dailyIssuer(),
+                null, null, "text/csv", 200).body());
+        assertEquals(List.of("paymentId", "type", "amount", "currencyCode", "timestamp", "message", "merchantReference", "transferReference",
+                "transferDate"), entriesCsv.get(0));
+        assertEquals(dailyEntries.size(), entriesCsv.size() - 1, "the same entries as JSON: " + entriesCsv);
+        assertTrue(entriesCsv.stream().skip(1).allMatch(r -> r.get(7).equals(daily.reference())), "every entry under the night's transfer: " + entriesCsv);
         List<List<String>> csv = csv(send("GET", REPORT_SERVICE + "/v3/reporting/transfers?pagesize=1000&startdate=" + night.paymentDay()
                 + "&enddate=" + transferDay, null, null, "text/csv", 200).body());
         assertEquals(List.of("id", "reference", "date", "totalTransferredAmount", "currencyCode", "paymentPointId"), csv.get(0));
@@ -475,8 +481,8 @@ class JourneyTest {
         JsonNode report = certification.approve(runId);
         assertEquals("CERTIFIED", report.path("result").asText(), report.toString());
         String majorMinor = clientVersion.substring(0, clientVersion.lastIndexOf('.'));
-        certification.validCertificate("integrator-app-prod", CLIENT_SYSTEM, majorMinor);
-        System.out.printf("journey: %s %s certified for integrator-app-prod: %s%n", CLIENT_SYSTEM, clientVersion, verdicts);
+        certification.validCertificate(INTEGRATOR_APP_PROD.clientId(), CLIENT_SYSTEM, majorMinor);
+        System.out.printf("journey: %s %s certified for %s: %s%n", CLIENT_SYSTEM, clientVersion, INTEGRATOR_APP_PROD.clientId(), verdicts);
     }
 
     // ---- helpers of the second half ---------------------------------------------------------------------------------
@@ -633,7 +639,7 @@ class JourneyTest {
     }
 
     JsonNode tokenRequest(Map<String, String> fields) throws Exception {
-        HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(KEYCLOAK + "/token"))
+        HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(LocalStack.TOKEN_URL))
                 .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form(fields))).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), response.body());

@@ -44,7 +44,11 @@ public class Ledger {
     public record Booked(boolean newPayment, UUID transferId) {
     }
 
-    public Uni<Booked> bookPaid(Mutiny.Session session, EventEnvelope event, InvoiceStatusChanged paid) {
+    /**
+     * {@code traceParent}: the trace the payment's pending entries and its instant transfer's announcement
+     * continue (the consuming span of the event's record), null for none.
+     */
+    public Uni<Booked> bookPaid(Mutiny.Session session, EventEnvelope event, InvoiceStatusChanged paid, String traceParent) {
         if (paid.invoiceId() == null || paid.invoiceIssuerId() == null || paid.totalAmount() == null
                 || paid.currency() == null || event.merchantId() == null) {
             throw new IllegalArgumentException("InvoicePaid " + event.eventId() + " lacks invoice, issuer, amount, currency or merchant");
@@ -56,7 +60,7 @@ public class Ledger {
         Instant paidAt = paid.date() != null ? paid.date() : event.occurredAt();
         LocalDate paidOn = LocalDate.ofInstant(paidAt, issuer.zone());
         if (!"Daily".equals(issuer.transferMethod())) {
-            return book(session, event, paid, issuer, paidAt, paidOn);
+            return book(session, event, paid, issuer, paidAt, paidOn, traceParent);
         }
         // Daily: a payment of a day whose transfer has already run is carried by the next night
         LocalDate today = LocalDate.ofInstant(clock.instant(), issuer.zone());
@@ -69,11 +73,11 @@ public class Ledger {
                         .setParameter("currency", paid.currency())
                         .getSingleResult())
                 .chain(done -> book(session, event, paid, issuer, paidAt,
-                        "0".equals(done) ? paidOn : (today.isAfter(paidOn) ? today : paidOn)));
+                        "0".equals(done) ? paidOn : (today.isAfter(paidOn) ? today : paidOn), traceParent));
     }
 
     private Uni<Booked> book(Mutiny.Session session, EventEnvelope event, InvoiceStatusChanged paid,
-                             InvoiceStatusChanged.Issuer issuer, Instant paidAt, LocalDate businessDay) {
+                             InvoiceStatusChanged.Issuer issuer, Instant paidAt, LocalDate businessDay, String traceParent) {
         BigDecimal amount = paid.totalAmount().setScale(2, RoundingMode.HALF_UP);
         BigDecimal fee = fees.of(amount, paid.currency());
         UUID paymentId = UUID.randomUUID();
@@ -107,7 +111,7 @@ public class Ledger {
                     Uni<Integer> feeEntry = fee.signum() == 0 ? Uni.createFrom().item(0)
                             : entry(session, feeId, "TransactionFee", fee.negate(), event, paid, paidAt, businessDay)
                             .executeUpdate();
-                    return feeEntry.chain(feeBooked -> pending(session, feeBooked == 1 ? List.of(paymentId, feeId) : List.of(paymentId))
+                    return feeEntry.chain(feeBooked -> pending(session, feeBooked == 1 ? List.of(paymentId, feeId) : List.of(paymentId), traceParent)
                             .replaceWith(feeBooked)).chain(feeBooked -> {
                         if (!"Instant".equals(issuer.transferMethod())) {
                             return Uni.createFrom().item(new Booked(true, null));
@@ -122,7 +126,7 @@ public class Ledger {
                                 BankReference.instant(paid.paymentReference(), paid.invoiceNumber()), net,
                                 paid.currency(), now);
                         List<UUID> settled = feeBooked == 1 ? List.of(paymentId, feeId) : List.of(paymentId);
-                        return transfers.write(session, t, settled).replaceWith(new Booked(true, t.id()));
+                        return transfers.write(session, t, settled, traceParent).replaceWith(new Booked(true, t.id()));
                     });
                 });
     }
@@ -153,13 +157,18 @@ public class Ledger {
 
     /** Puts entries on the night run's work list (pending_entry) until a transfer settles them. */
     public static Uni<Integer> pending(Mutiny.Session session, List<UUID> entryIds) {
+        return pending(session, entryIds, TraceContexts.current());
+    }
+
+    /** The same, the entries waiting in the trace of {@code traceParent}. */
+    public static Uni<Integer> pending(Mutiny.Session session, List<UUID> entryIds, String traceParent) {
         return session.createNativeQuery("""
                         insert into pending_entry (entry_id, payment_point_id, business_day, currency, amount, trace_parent)
                         select id, payment_point_id, business_day, currency, amount, cast(:traceParent as text)
                         from ledger_entry where id in (:ids)""")
                 .setParameter("ids", entryIds)
                 // the payment's trace, so the daily transfer that settles it can link to it
-                .setParameter("traceParent", TraceContexts.current())
+                .setParameter("traceParent", traceParent)
                 .executeUpdate();
     }
 

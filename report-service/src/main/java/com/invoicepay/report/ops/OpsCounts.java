@@ -7,6 +7,7 @@ import com.invoicepay.common.messaging.ProcessedEvents;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.hibernate.reactive.mutiny.Mutiny;
 
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -57,15 +58,19 @@ public class OpsCounts {
      * written in the same transaction). Returns the outcome for the consumer's metrics: counted, duplicate.
      */
     public Uni<String> count(String metric, EventEnvelope event) {
-        return Panache.withTransaction(() -> Panache.getSession()
-                .chain(session -> processed.firstDelivery(session, CONSUMER, event)
-                        .chain(first -> first
-                                ? session.createNativeQuery("""
-                                                insert into ops_daily_count (day, metric, count) values (:day, :metric, 1)
-                                                on conflict (day, metric) do update set count = ops_daily_count.count + 1""")
-                                .setParameter("day", dayOf(event))
-                                .setParameter("metric", metric)
-                                .executeUpdate().replaceWith("counted")
-                                : Uni.createFrom().item("duplicate"))));
+        return Panache.withTransaction(() -> Panache.getSession().chain(session -> count(session, metric, event)));
+    }
+
+    /** The same in the caller's transaction (a consumer's batch). */
+    public Uni<String> count(Mutiny.Session session, String metric, EventEnvelope event) {
+        return processed.firstDelivery(session, CONSUMER, event)
+                .chain(first -> first
+                        ? session.createNativeQuery("""
+                                        insert into ops_daily_count (day, metric, count) values (:day, :metric, 1)
+                                        on conflict (day, metric) do update set count = ops_daily_count.count + 1""")
+                        .setParameter("day", dayOf(event))
+                        .setParameter("metric", metric)
+                        .executeUpdate().replaceWith("counted")
+                        : Uni.createFrom().item("duplicate"));
     }
 }

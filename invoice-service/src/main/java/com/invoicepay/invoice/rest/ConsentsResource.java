@@ -99,7 +99,8 @@ public class ConsentsResource {
     @Tag(name = "Invoice User Simulation")
     @Operation(summary = "Delete direct invoice consent (sandbox): the payer revokes it.")
     public Uni<Response> revoke(@PathParam("consentId") UUID consentId, @HeaderParam("AuthenticatedUser") String user) {
-        return consents.revoke(UserSimulationResource.payer(user, sandbox), consentId, caller.eventOrigin(CorrelationIds.current()))
+        UUID payer = UserSimulationResource.payer(user, sandbox);
+        return consents.owned(caller.merchantId(), consentId).chain(() -> consents.revoke(payer, consentId, caller.eventOrigin(CorrelationIds.current())))
                 .replaceWith(Response.noContent().build());
     }
 

@@ -52,7 +52,8 @@ public class ConsumerConsentResource {
         if (body == null || body.isConsentGranted() == null) {
             throw InvoiceErrors.input(InvoiceErrors.FIELD_REQUIRED, "IsConsentGranted is required.");
         }
-        return consents.decide(payer, consentId, body.isConsentGranted(), caller.eventOrigin(CorrelationIds.current()))
+        return consents.owned(caller.merchantId(), consentId)
+                .chain(() -> consents.decide(payer, consentId, body.isConsentGranted(), caller.eventOrigin(CorrelationIds.current())))
                 .replaceWith(Response.noContent().build());
     }
 }

@@ -37,6 +37,8 @@ import java.util.UUID;
 /**
  * invoice.yaml tag "Invoice User Simulation": the payer's side, sandbox only. The payer is the
  * {@code AuthenticatedUser} header (a sandbox consumer id); outside sandbox mode these paths are 404.
+ * The header is the integrator's claim, not a proof, so the invoice must also be the token's merchant's:
+ * another merchant's invoice is as unknown (404) as in the merchant's own API.
  */
 @Path("/api/v1/consumers/me/invoices/{id}")
 @Produces(MediaType.APPLICATION_JSON)
@@ -67,7 +69,8 @@ public class UserSimulationResource {
         UUID payer = payer(user);
         caller.observeInvoice(id);
         LocalDate date = body == null ? null : paymentDate(body.paymentDate());
-        return invoices.accept(payer, id, date, body == null ? null : body.consumerCard(), caller.eventOrigin(CorrelationIds.current()))
+        return invoices.owned(caller.merchantId(), id)
+                .chain(() -> invoices.accept(payer, id, date, body == null ? null : body.consumerCard(), caller.eventOrigin(CorrelationIds.current())))
                 .map(invoice -> new AcceptInvoiceResultModel(invoice.id, invoice.status, invoice.redirectUrl));
     }
 
@@ -79,7 +82,7 @@ public class UserSimulationResource {
     public Uni<Response> pdf(@PathParam("id") UUID id, @HeaderParam("AuthenticatedUser") String user) {
         UUID payer = payer(user);
         caller.observeInvoice(id);
-        return invoices.forPayer(payer, id).chain(invoice -> InvoiceIssuer.<InvoiceIssuer>findById(invoice.issuerId)
+        return invoices.owned(caller.merchantId(), id).chain(() -> invoices.forPayer(payer, id)).chain(invoice -> InvoiceIssuer.<InvoiceIssuer>findById(invoice.issuerId)
                 .map(issuer -> Response.ok(InvoicePdf.render(PayerView.of(invoice, issuer, invoice.linkToken)), "application/pdf")
                         .header("Content-Disposition", "inline; filename=\"invoice-" + invoice.id + ".pdf\"").build()));
     }
@@ -91,7 +94,8 @@ public class UserSimulationResource {
     public Uni<InvoiceResultModel> reject(@PathParam("id") UUID id, @HeaderParam("AuthenticatedUser") String user) {
         UUID payer = payer(user);
         caller.observeInvoice(id);
-        return invoices.reject(payer, id, caller.eventOrigin(CorrelationIds.current())).map((Invoice i) -> new InvoiceResultModel(i.id));
+        return invoices.owned(caller.merchantId(), id).chain(() -> invoices.reject(payer, id, caller.eventOrigin(CorrelationIds.current())))
+                .map((Invoice i) -> new InvoiceResultModel(i.id));
     }
 
     private UUID payer(String user) {

@@ -19,6 +19,7 @@ import java.util.UUID;
 
 import static com.invoicepay.testsupport.LocalStack.INTEGRATOR_APP;
 import static com.invoicepay.testsupport.LocalStack.MERCHANT_1;
+import static com.invoicepay.testsupport.LocalStack.MERCHANT_2;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
@@ -84,6 +85,14 @@ class ConsentsIssuersIdempotencyTest extends InvoiceApiTestBase {
         decide(consentId, "22222222-2222-4222-8222-000000000002", true).statusCode(404).body("error_code", equalTo("11018"));
         merchant(merchant2Token).when().get("/api/v1/directinvoiceconsents/" + consentId).then().statusCode(404)
                 .body("error_code", equalTo("11018"));
+        // the payer's header is no proof: another merchant's token neither decides nor revokes the consent
+        String merchant2Payer = Keycloak.userToken(INTEGRATOR_APP, MERCHANT_2, "openid invoice-usersimulation");
+        merchant(merchant2Payer).header("AuthenticatedUser", payerId).contentType(ContentType.JSON).body(Map.of("IsConsentGranted", true))
+                .when().put("/api/v1/consumers/me/invoices/directinvoiceconsent/" + consentId).then().statusCode(404)
+                .body("error_code", equalTo("11018"));
+        merchant(merchant2Token).header("AuthenticatedUser", payerId).when().delete("/api/v1/directinvoiceconsents/" + consentId)
+                .then().statusCode(404).body("error_code", equalTo("11018"));
+        merchant(merchantToken).when().get("/api/v1/directinvoiceconsents/" + consentId).then().statusCode(200).body("state", equalTo(1));
         requestConsent(UUID.randomUUID().toString()).statusCode(404).body("error_code", equalTo("11012"));
     }
 

@@ -223,6 +223,19 @@ class InvoiceLifecycleTest extends InvoiceApiTestBase {
     }
 
     @Test
+    void anotherMerchantsTokenCannotActAsThePayerOfAnInvoice() {
+        String id = created(number());
+        String merchant2Payer = Keycloak.userToken(INTEGRATOR_APP, MERCHANT_2, "openid invoice-usersimulation");
+        isError(merchant(merchant2Payer).header("AuthenticatedUser", payerId).contentType(ContentType.JSON).body(Map.of())
+                .when().put("/api/v1/consumers/me/invoices/" + id + "/accept").then(), 404, "InputError", "11012");
+        isError(merchant(merchant2Payer).header("AuthenticatedUser", payerId).when()
+                .put("/api/v1/consumers/me/invoices/" + id + "/reject").then(), 404, "InputError", "11012");
+        isError(merchant(merchant2Payer).header("AuthenticatedUser", payerId).when()
+                .get("/api/v1/consumers/me/invoices/" + id + "/pdf").then(), 404, "InputError", "11012");
+        assertEquals("Created", status(id), "another merchant's token changed nothing");
+    }
+
+    @Test
     void userSimulationNeedsItsScope() {
         String id = created(number());
         merchant(merchantToken).header("AuthenticatedUser", payerId).contentType(ContentType.JSON).body(Map.of())

@@ -69,17 +69,19 @@ public class ReconciliationResource {
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @org.jboss.resteasy.reactive.RestStreamElementType(MediaType.APPLICATION_JSON)
     @Operation(summary = "Server-sent events: the run's summary (status, percent, lines per second) every half second until it ends")
+    @Blocking
     public Multi<Reconciliations.Summary> progress(@PathParam("runId") String runId) {
         UUID merchant = caller.merchantId();
-        return owned(runId).onItem().transformToMulti(first -> {
-            java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
-            return Multi.createFrom().ticks().startingAfter(java.time.Duration.ofMillis(1)).every(java.time.Duration.ofMillis(500))
-                    // a tick while the previous summary is still being read is skipped, not a failed stream
-                    .onOverflow().drop()
-                    .onItem().transformToUniAndConcatenate(tick -> reconciliations.summary(merchant, first.id()))
-                    // up to and including the first summary of an ended run
-                    .select().first(s -> !ended.getAndSet(!"Running".equals(s.status())));
-        });
+        // looked up before the stream starts: once the stream's 200 is sent, an unknown or another merchant's run
+        // could no longer be answered 404 (the connection was just cut)
+        UUID run = owned(runId).await().atMost(java.time.Duration.ofSeconds(30)).id();
+        java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
+        return Multi.createFrom().ticks().startingAfter(java.time.Duration.ofMillis(1)).every(java.time.Duration.ofMillis(500))
+                // a tick while the previous summary is still being read is skipped, not a failed stream
+                .onOverflow().drop()
+                .onItem().transformToUniAndConcatenate(tick -> reconciliations.summary(merchant, run))
+                // up to and including the first summary of an ended run
+                .select().first(s -> !ended.getAndSet(!"Running".equals(s.status())));
     }
 
     @GET

@@ -134,6 +134,11 @@ class ReconciliationTest {
         // another merchant never sees the run
         reporting(MERCHANT_2).when().get("/api/v1/reconciliations/" + runId).then().statusCode(404);
         reporting(MERCHANT_2).when().get("/api/v1/reconciliations/" + runId + "/results").then().statusCode(404);
+        // the progress stream too: a 404 with the error body, not a 200 stream that is cut (system-tests' access matrix)
+        reporting(MERCHANT_2).accept("text/event-stream").when().get("/api/v1/reconciliations/" + runId + "/progress").then()
+                .statusCode(404).contentType("application/json").body("code", equalTo("90044"));
+        reporting(MERCHANT_1).accept("text/event-stream").when().get("/api/v1/reconciliations/" + java.util.UUID.randomUUID() + "/progress")
+                .then().statusCode(404).body("code", equalTo("90044"));
     }
 
     /** The run's summary once it has ended (runs are jobs). */

@@ -3,13 +3,16 @@ package com.invoicepay.certification.onboarding;
 import com.invoicepay.certification.onboarding.OnboardingViews.AppView;
 import com.invoicepay.certification.onboarding.OnboardingViews.AuditView;
 import com.invoicepay.certification.onboarding.OnboardingViews.IntegratorView;
+import com.invoicepay.certification.onboarding.OnboardingViews.UserView;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -21,8 +24,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.net.URI;
 import java.util.List;
+import java.util.UUID;
 
-/** Integrators (registered by an administrator), their apps (created by the integrator), and the audit log. */
+/** Integrators (registered by an administrator), their users, their apps (created by the integrator), and the audit log. */
 @Path("/api/v1/onboarding")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -78,9 +82,53 @@ public class IntegratorsResource {
                 .map(user -> Response.status(201).entity(user).build());
     }
 
+    @GET
+    @Path("/integrators/{integratorId}/users")
+    @WithSession
+    @Operation(summary = "Administrator: the integrator's users (from Keycloak), enabled or not.")
+    public Uni<List<UserView>> users(@PathParam("integratorId") String integratorId) {
+        callers.requireAdmin();
+        return onboarding.integrator(integratorId).chain(onboarding::users).map(users -> users.stream().map(UserView::of).toList());
+    }
+
+    @PUT
+    @Path("/integrators/{integratorId}/users/{userId}/disable")
+    @Consumes(MediaType.WILDCARD)
+    @WithTransaction
+    @Operation(summary = "Administrator: disable an integrator's user; its sessions end and Keycloak refuses it tokens.")
+    public Uni<UserView> disableUser(@PathParam("integratorId") String integratorId, @PathParam("userId") UUID userId) {
+        return setUserEnabled(integratorId, userId, false);
+    }
+
+    @PUT
+    @Path("/integrators/{integratorId}/users/{userId}/enable")
+    @Consumes(MediaType.WILDCARD)
+    @WithTransaction
+    @Operation(summary = "Administrator: enable a disabled integrator's user again.")
+    public Uni<UserView> enableUser(@PathParam("integratorId") String integratorId, @PathParam("userId") UUID userId) {
+        return setUserEnabled(integratorId, userId, true);
+    }
+
+    @DELETE
+    @Path("/integrators/{integratorId}/users/{userId}")
+    @Consumes(MediaType.WILDCARD)
+    @WithTransaction
+    @Operation(summary = "Administrator: delete an integrator's user from Keycloak.")
+    public Uni<Response> deleteUser(@PathParam("integratorId") String integratorId, @PathParam("userId") UUID userId) {
+        callers.requireAdmin();
+        return onboarding.integrator(integratorId).chain(integrator -> onboarding.deleteUser(integrator, userId, callers.actor()))
+                .replaceWith(Response.noContent().build());
+    }
+
+    private Uni<UserView> setUserEnabled(String integratorId, UUID userId, boolean enabled) {
+        callers.requireAdmin();
+        return onboarding.integrator(integratorId)
+                .chain(integrator -> onboarding.setUserEnabled(integrator, userId, enabled, callers.actor())).map(UserView::of);
+    }
+
     @POST
     @Path("/integrators/{integratorId}/apps")
-    @WithTransaction
+    @WithSession // the service commits the new app itself, after its Keycloak client exists (deleted again if that fails)
     @Operation(summary = "Create an app (environment sandbox or production); the answer holds its client secret, shown this once.")
     public Uni<Response> createApp(@PathParam("integratorId") String integratorId, OnboardingService.NewApp body) {
         callers.requireIntegrator(integratorId);

@@ -18,6 +18,9 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -158,6 +161,57 @@ public class KeycloakApps {
             String location = response.getHeader("Location");
             return Optional.of(location.substring(location.lastIndexOf('/') + 1));
         });
+    }
+
+    /** The realm's users whose attribute integrator_id is this integrator (full representations). */
+    public Uni<List<JsonObject>> integratorUsers(String integratorId) {
+        String query = URLEncoder.encode("integrator_id:" + integratorId, StandardCharsets.UTF_8);
+        return admin(HttpMethod.GET, "/users?briefRepresentation=false&exact=true&max=1000&q=" + query, null).map(response -> {
+            expect(response, 200, "search users");
+            JsonArray users = response.bodyAsJsonArray();
+            List<JsonObject> own = new ArrayList<>();
+            for (int i = 0; i < users.size(); i++) {
+                if (belongsTo(users.getJsonObject(i), integratorId)) {
+                    own.add(users.getJsonObject(i));
+                }
+            }
+            return own;
+        });
+    }
+
+    /** The user, if it is one of this integrator's (attribute integrator_id); empty for any other or unknown user. */
+    public Uni<Optional<JsonObject>> integratorUser(String userId, String integratorId) {
+        return admin(HttpMethod.GET, "/users/" + userId, null).map(response -> {
+            if (response.statusCode() == 404) {
+                return Optional.<JsonObject>empty();
+            }
+            expect(response, 200, "read user");
+            JsonObject user = response.bodyAsJsonObject();
+            return belongsTo(user, integratorId) ? Optional.of(user) : Optional.<JsonObject>empty();
+        });
+    }
+
+    /**
+     * Enables or disables the user (its whole representation written back, as Keycloak's user profile expects).
+     * Disabling also ends the user's sessions: Keycloak then refuses its passwords and refresh tokens at once.
+     */
+    public Uni<Void> setUserEnabled(JsonObject user, boolean enabled) {
+        String userId = user.getString("id");
+        return admin(HttpMethod.PUT, "/users/" + userId, user.copy().put("enabled", enabled))
+                .map(response -> expect(response, 204, "update user"))
+                .chain(() -> enabled ? Uni.createFrom().voidItem()
+                        : admin(HttpMethod.POST, "/users/" + userId + "/logout", null).map(response -> expect(response, 204, "log out user")));
+    }
+
+    public Uni<Void> deleteUser(String userId) {
+        return admin(HttpMethod.DELETE, "/users/" + userId, null)
+                .map(response -> response.statusCode() == 404 ? null : expect(response, 204, "delete user"));
+    }
+
+    private static boolean belongsTo(JsonObject user, String integratorId) {
+        JsonObject attributes = user.getJsonObject("attributes");
+        JsonArray values = attributes == null ? null : attributes.getJsonArray("integrator_id");
+        return values != null && values.contains(integratorId);
     }
 
     /** The user's consents: {clientId, grantedClientScopes, createdDate, lastUpdatedDate, additionalGrants}. */

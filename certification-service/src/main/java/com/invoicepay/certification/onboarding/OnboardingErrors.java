@@ -45,6 +45,8 @@ public final class OnboardingErrors {
     public static final String REDIRECT_URI_NOT_FOUND = "12132";
     /** The merchant has given no consent to this client of an integrator. */
     public static final String CONSENT_NOT_FOUND = "12133";
+    /** No user with this id among the integrator's users. */
+    public static final String USER_NOT_FOUND = "12134";
 
     static ApiException input(String code, String description) {
         return new ApiException(400, ErrorKind.InputError, code, description);

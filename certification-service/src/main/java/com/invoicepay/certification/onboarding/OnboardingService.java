@@ -1,10 +1,13 @@
 package com.invoicepay.certification.onboarding;
 
 import com.invoicepay.common.config.PlatformConfig;
+import com.invoicepay.common.web.ApiException;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.hibernate.exception.ConstraintViolationException;
 
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -24,7 +27,8 @@ import static com.invoicepay.certification.onboarding.OnboardingErrors.*;
  * The onboarding lifecycle: integrators, their apps (Keycloak clients), API subscriptions (the clients' optional
  * scopes), redirect URIs awaiting an administrator's approval, and merchants' consents. Each act is audited in its
  * own transaction (the callers open it); Keycloak is changed inside that transaction, so a refused Keycloak call
- * stores nothing.
+ * stores nothing. Creating an app commits its own transaction after creating the client, and deletes the client
+ * again when that commit fails.
  */
 @ApplicationScoped
 public class OnboardingService {
@@ -33,6 +37,8 @@ public class OnboardingService {
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
     private static final int MAX_INTEGRATOR_NAME = 200;
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** unique (integrator_id, name) of V20 */
+    private static final String APP_NAME_CONSTRAINT = "integrator_app_integrator_id_name_key";
 
     public record NewIntegrator(String name) {
     }
@@ -141,6 +147,34 @@ public class OnboardingService {
         });
     }
 
+    public Uni<List<JsonObject>> users(Integrator integrator) {
+        return keycloak.integratorUsers(integrator.id);
+    }
+
+    /** Disables or enables one of the integrator's users; a disabled user's sessions end and it gets no token. */
+    public Uni<JsonObject> setUserEnabled(Integrator integrator, UUID userId, boolean enabled, String actor) {
+        return integratorUser(integrator, userId).chain(user -> {
+            if (user.getBoolean("enabled", true) == enabled) {
+                return Uni.createFrom().item(user); // already so: nothing to do, nothing to record
+            }
+            return keycloak.setUserEnabled(user, enabled)
+                    .call(() -> audit.record(actor, enabled ? "INTEGRATOR_USER_ENABLED" : "INTEGRATOR_USER_DISABLED", integrator.id, null,
+                            "username=" + user.getString("username")))
+                    .replaceWith(() -> user.copy().put("enabled", enabled));
+        });
+    }
+
+    /** Deletes one of the integrator's users from Keycloak, with its sessions and credentials. */
+    public Uni<Void> deleteUser(Integrator integrator, UUID userId, String actor) {
+        return integratorUser(integrator, userId).chain(user -> keycloak.deleteUser(user.getString("id"))
+                .call(() -> audit.record(actor, "INTEGRATOR_USER_DELETED", integrator.id, null, "username=" + user.getString("username"))));
+    }
+
+    private Uni<JsonObject> integratorUser(Integrator integrator, UUID userId) {
+        return keycloak.integratorUser(userId.toString(), integrator.id).map(found -> found.orElseThrow(() ->
+                notFound(USER_NOT_FOUND, "Integrator " + integrator.id + " has no user " + userId + ".")));
+    }
+
     // --- apps ---
 
     public Uni<Credentials> createApp(Integrator integrator, NewApp body, String actor) {
@@ -159,7 +193,7 @@ public class OnboardingService {
         return IntegratorApp.count("integratorId = ?1 and lower(name) = ?2", integrator.id, name.toLowerCase(Locale.ROOT))
                 .chain(taken -> {
                     if (taken > 0) {
-                        throw conflict(APP_NAME_TAKEN, "Integrator " + integrator.id + " already has an app named '" + name + "'.");
+                        throw appNameTaken(integrator, name);
                     }
                     String clientId = integrator.id + "-" + slug(name) + "-" + HexFormat.of().formatHex(randomBytes(3));
                     return keycloak.createClient(clientId, name, integrator.id, environment).chain(created -> {
@@ -172,13 +206,24 @@ public class OnboardingService {
                         app.keycloakId = created.keycloakId();
                         app.subscriptions = "";
                         app.createdAt = Instant.now(clock);
-                        return app.<IntegratorApp>persist()
-                                .call(() -> audit.record(actor, "APP_CREATED", integrator.id, app, "environment=" + app.environment))
+                        // committed here, so that a failing commit (the row is written only then) is seen below
+                        return Panache.withTransaction(() -> app.<IntegratorApp>persist()
+                                        .call(() -> audit.record(actor, "APP_CREATED", integrator.id, app, "environment=" + app.environment)))
                                 .map(saved -> new Credentials(saved, created.secret()))
                                 // a client the database does not know would be unreachable through this API
-                                .onFailure().call(() -> keycloak.deleteClient(created.keycloakId()).onFailure().recoverWithNull());
+                                .onFailure().call(() -> keycloak.deleteClient(created.keycloakId()).onFailure().recoverWithNull())
+                                .onFailure(OnboardingService::sameNameCommitted).transform(e -> appNameTaken(integrator, name));
                     });
                 });
+    }
+
+    private static ApiException appNameTaken(Integrator integrator, String name) {
+        return conflict(APP_NAME_TAKEN, "Integrator " + integrator.id + " already has an app named '" + name + "'.");
+    }
+
+    /** Another request committed an app of the same name between the check and this commit. */
+    private static boolean sameNameCommitted(Throwable failure) {
+        return failure instanceof ConstraintViolationException violation && APP_NAME_CONSTRAINT.equals(violation.getConstraintName());
     }
 
     public Uni<IntegratorApp> app(UUID id) {

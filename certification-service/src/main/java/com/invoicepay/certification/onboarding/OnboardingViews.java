@@ -1,6 +1,7 @@
 package com.invoicepay.certification.onboarding;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.vertx.core.json.JsonObject;
 
 import java.time.Instant;
 import java.util.List;
@@ -35,6 +36,16 @@ public final class OnboardingViews {
                             String clientId, String detail) {
         static AuditView of(AuditEntry e) {
             return new AuditView(e.occurredAt, e.actor, e.action, e.integratorId, e.appId, e.clientId, e.detail);
+        }
+    }
+
+    /** An integrator's user as Keycloak keeps it (never a credential). */
+    public record UserView(String userId, String username, String email, String firstName, String lastName, boolean enabled,
+                           Instant createdAt) {
+        static UserView of(JsonObject user) {
+            Long created = user.getLong("createdTimestamp");
+            return new UserView(user.getString("id"), user.getString("username"), user.getString("email"), user.getString("firstName"),
+                    user.getString("lastName"), user.getBoolean("enabled", true), created == null ? null : Instant.ofEpochMilli(created));
         }
     }
 

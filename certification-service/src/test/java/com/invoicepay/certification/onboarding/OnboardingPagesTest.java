@@ -74,7 +74,7 @@ class OnboardingPagesTest {
             }
         } finally {
             given().auth().oauth2(adminToken).when().delete(API + "/apps/" + appId).then().statusCode(204);
-            KeycloakUsers.delete(userId);
+            RealmAdmin.deleteUser(userId);
         }
     }
 

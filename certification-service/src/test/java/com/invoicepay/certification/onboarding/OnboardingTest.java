@@ -2,6 +2,7 @@ package com.invoicepay.certification.onboarding;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.invoicepay.testsupport.AuthorizationCodeFlow;
 import com.invoicepay.testsupport.Keycloak;
 import com.invoicepay.testsupport.LocalStack;
 import io.quarkus.test.junit.QuarkusTest;
@@ -9,6 +10,11 @@ import io.restassured.http.ContentType;
 import io.restassured.response.ExtractableResponse;
 import io.restassured.response.Response;
 import io.restassured.response.ValidatableResponse;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Transaction;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,6 +26,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static com.invoicepay.testsupport.LocalStack.INTEGRATOR_APP;
 import static com.invoicepay.testsupport.LocalStack.INTEGRATOR_APP_2;
@@ -53,6 +61,8 @@ class OnboardingTest {
     static final ObjectMapper JSON = new ObjectMapper();
 
     static String adminToken, merchantToken, otherIntegratorToken;
+    @Inject
+    Pool pool;
     static String integratorId;
     /** This test's first app of the integrator, created by the administrator: its token is how the integrator acts. */
     App consoleApp;
@@ -439,7 +449,105 @@ class OnboardingTest {
                     .extract().asString();
             assertFalse(audit.contains(created.<String>path("temporaryPassword")));
         } finally {
-            KeycloakUsers.delete(created.path("userId"));
+            RealmAdmin.deleteUser(created.path("userId"));
+        }
+    }
+
+    @Test
+    void aDisabledIntegratorUserGetsNoTokenAndADeletedOneIsGone() throws Exception {
+        integrator();
+        String username = "onboarding-user-" + UUID.randomUUID().toString().substring(0, 8);
+        String userId = given().auth().oauth2(adminToken).contentType(ContentType.JSON)
+                .body(Map.of("username", username, "email", username + "@example.com", "firstName", "Dis", "lastName", "Abled"))
+                .when().post(API + "/integrators/" + integratorId + "/users").then().statusCode(201).extract().path("userId");
+        String users = API + "/integrators/" + integratorId + "/users";
+        try {
+            String password = "Known-" + UUID.randomUUID();
+            RealmAdmin.setPassword(userId, password); // as the user does at the first login
+            String refreshToken = userTokens(username, password).statusCode(200).extract().path("refresh_token");
+            given().auth().oauth2(adminToken).when().get(users).then().statusCode(200)
+                    .body("find { it.userId == '" + userId + "' }.username", equalTo(username))
+                    .body("find { it.userId == '" + userId + "' }.enabled", equalTo(true));
+
+            // disabled: no token by password, the refresh token refused at once
+            given().auth().oauth2(adminToken).when().put(users + "/" + userId + "/disable").then().statusCode(200)
+                    .body("userId", equalTo(userId)).body("username", equalTo(username)).body("enabled", equalTo(false));
+            userTokens(username, password).statusCode(400).body("error", equalTo("invalid_grant"))
+                    .body("error_description", equalTo("Account disabled"));
+            given().formParams(Map.of("grant_type", "refresh_token", "refresh_token", refreshToken, "client_id", INTEGRATOR_APP.clientId(),
+                    "client_secret", INTEGRATOR_APP.secret())).when().post(LocalStack.TOKEN_URL).then().statusCode(400)
+                    .body("error", equalTo("invalid_grant"));
+            given().auth().oauth2(adminToken).when().get(users).then().statusCode(200)
+                    .body("find { it.userId == '" + userId + "' }.enabled", equalTo(false));
+            // enabled again: tokens again
+            given().auth().oauth2(adminToken).when().put(users + "/" + userId + "/enable").then().statusCode(200).body("enabled", equalTo(true));
+            userTokens(username, password).statusCode(200);
+
+            // only an administrator, only the integrator's own users
+            given().auth().oauth2(consoleApp.clientCredentialsToken()).when().put(users + "/" + userId + "/disable").then().statusCode(403)
+                    .body("error_code", equalTo("12122"));
+            given().auth().oauth2(consoleApp.clientCredentialsToken()).when().delete(users + "/" + userId).then().statusCode(403)
+                    .body("error_code", equalTo("12122"));
+            String merchantUser = claims(merchantToken).get("sub").asText();
+            given().auth().oauth2(adminToken).when().put(users + "/" + merchantUser + "/disable").then().statusCode(404)
+                    .body("error_code", equalTo("12134"));
+            given().auth().oauth2(adminToken).when().delete(users + "/" + UUID.randomUUID()).then().statusCode(404)
+                    .body("error_code", equalTo("12134"));
+            userTokens(MERCHANT_1.username(), MERCHANT_1.password()).statusCode(200); // untouched
+
+            // deleted: gone from Keycloak and from the list, its password refused
+            given().auth().oauth2(adminToken).when().delete(users + "/" + userId).then().statusCode(204);
+            assertFalse(RealmAdmin.userExists(userId));
+            userTokens(username, password).statusCode(400).body("error", equalTo("invalid_grant"))
+                    .body("error_description", equalTo("Invalid user credentials"));
+            given().auth().oauth2(adminToken).when().get(users).then().statusCode(200).body("userId", not(hasItem(userId)));
+            given().auth().oauth2(adminToken).when().delete(users + "/" + userId).then().statusCode(404).body("error_code", equalTo("12134"));
+            given().auth().oauth2(adminToken).queryParam("integratorId", integratorId).when().get(API + "/audit").then().statusCode(200)
+                    .body("findAll { it.detail == 'username=" + username + "' }.action",
+                            equalTo(List.of("INTEGRATOR_USER_DELETED", "INTEGRATOR_USER_ENABLED", "INTEGRATOR_USER_DISABLED", "INTEGRATOR_USER_CREATED")))
+                    .body("find { it.action == 'INTEGRATOR_USER_DELETED' }.actor", equalTo("ops-admin"));
+        } finally {
+            RealmAdmin.deleteUser(userId);
+        }
+    }
+
+    /** The password grant of integrator-app (which allows it) for a realm user. */
+    static ValidatableResponse userTokens(String username, String password) {
+        return given().formParams(Map.of("grant_type", "password", "client_id", INTEGRATOR_APP.clientId(), "client_secret", INTEGRATOR_APP.secret(),
+                "username", username, "password", password, "scope", "openid")).when().post(LocalStack.TOKEN_URL).then();
+    }
+
+    @Test
+    void anAppWhoseCommitFailsAfterItsClientWasCreatedLeavesNoClientInKeycloak() throws Exception {
+        integrator();
+        String name = "Racing App " + UUID.randomUUID().toString().substring(0, 6);
+        String clientPrefix = integratorId + "-" + OnboardingService.slug(name) + "-";
+        // another request's app of the same name, written but not yet committed: this request's name check passes, its
+        // Keycloak client is created, and its insert waits for the other transaction
+        SqlConnection other = pool.getConnection().await().atMost(Duration.ofSeconds(10));
+        UUID otherApp = UUID.randomUUID();
+        try {
+            Transaction transaction = other.begin().await().atMost(Duration.ofSeconds(10));
+            other.preparedQuery("insert into integrator_app (id, integrator_id, name, environment, client_id, keycloak_id, created_at) "
+                            + "values ($1, $2, $3, 'sandbox', $4, 'none', now())")
+                    .execute(Tuple.of(otherApp, integratorId, name, "other-" + otherApp)).await().atMost(Duration.ofSeconds(10));
+            String token = consoleApp.clientCredentialsToken();
+            CompletableFuture<ValidatableResponse> creating = CompletableFuture.supplyAsync(() -> given().auth().oauth2(token)
+                    .contentType(ContentType.JSON).body(Map.of("name", name)).when().post(API + "/integrators/" + integratorId + "/apps").then());
+            Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> pool
+                    .query("select count(*) from pg_stat_activity where wait_event_type = 'Lock' and query ilike 'insert into integrator_app%'")
+                    .execute().await().atMost(Duration.ofSeconds(10)).iterator().next().getLong(0) > 0);
+            assertEquals(1, RealmAdmin.clientIdsStartingWith(clientPrefix).size(), "the client exists while the insert waits");
+
+            transaction.commit().await().atMost(Duration.ofSeconds(10)); // the other app wins the name
+            creating.get(30, TimeUnit.SECONDS).statusCode(409).body("error_code", equalTo("12105"))
+                    .body("error_description", containsString(name));
+            assertEquals(List.of(), RealmAdmin.clientIdsStartingWith(clientPrefix), "the created client was deleted again");
+            given().auth().oauth2(adminToken).queryParam("integratorId", integratorId).when().get(API + "/audit").then().statusCode(200)
+                    .body("findAll { it.action == 'APP_CREATED' }.clientId", not(hasItem(org.hamcrest.Matchers.startsWith(clientPrefix))));
+        } finally {
+            pool.preparedQuery("delete from integrator_app where id = $1").execute(Tuple.of(otherApp)).await().atMost(Duration.ofSeconds(10));
+            other.close().await().atMost(Duration.ofSeconds(10));
         }
     }
 

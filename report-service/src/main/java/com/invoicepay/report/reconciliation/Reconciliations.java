@@ -20,10 +20,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -120,56 +118,32 @@ public class Reconciliations {
                             int unmatchedStatementLines, int missingFromStatement) {
     }
 
-    /** Reads the spooled statement line by line, counting lines and characters for the progress. */
-    static final class Cursor implements AutoCloseable {
-        private final BufferedReader reader;
-        int line;
-        long chars;
-
-        Cursor(Path file) throws IOException {
-            // bytes that are not UTF-8 become U+FFFD (and the line is judged on what is left), never a failed run
-            this.reader = new BufferedReader(new InputStreamReader(Files.newInputStream(file), StandardCharsets.UTF_8));
-        }
-
-        String next() throws IOException {
-            String l = reader.readLine();
-            if (l != null) {
-                line++;
-                chars += l.length() + 1;
-            }
-            return l;
-        }
-
-        /** Past blank lines to the first line that says something, or null at the end. */
-        String firstNonBlank() throws IOException {
-            String l = next();
-            while (l != null && l.isBlank()) {
-                l = next();
-            }
-            return l;
-        }
-
-        @Override
-        public void close() throws IOException {
-            reader.close();
-        }
-    }
+    /** The statement formats a run reads. */
+    public enum Format { CSV, CAMT053 }
 
     /**
      * Starts a run (blocking; call it on a worker thread): spools the body to a temporary file, checks
      * that it is a statement (else {@link NotAStatement}), records the run as Running and returns its id;
-     * staging, matching and the outcome follow on a run thread.
+     * staging, matching and the outcome follow on a run thread. The body is camt.053 when it is declared
+     * XML ({@code xml}) or starts with {@code <}, else CSV.
      */
-    public UUID start(UUID merchantId, InputStream statement) throws IOException {
-        Path file = Files.createTempFile("statement-", ".csv");
+    public UUID start(UUID merchantId, InputStream statement, boolean xml) throws IOException {
+        Path file = Files.createTempFile("statement-", ".txt");
         try {
             Files.copy(statement, file, StandardCopyOption.REPLACE_EXISTING);
-            try (Cursor cursor = new Cursor(file)) {
-                String header = cursor.firstNonBlank();
-                if (header == null || !StatementParser.isHeader(header)) {
-                    throw new NotAStatement("The body is not a bank statement: the first line must be "
-                            + StatementParser.HEADER + ".");
+            Format format = xml || startsWithTag(file) ? Format.CAMT053 : Format.CSV;
+            boolean statementFile;
+            if (format == Format.CAMT053) {
+                try (InputStream in = Files.newInputStream(file)) {
+                    statementFile = Camt053Reader.isStatement(in);
                 }
+            } else {
+                statementFile = CsvStatementReader.isStatement(file);
+            }
+            if (!statementFile) {
+                throw new NotAStatement(format == Format.CAMT053
+                        ? "The body is not a bank statement: a camt.053 document is Document/BkToCstmrStmt."
+                        : "The body is not a bank statement: the first line must be " + StatementParser.HEADER + ".");
             }
             UUID runId = UUID.randomUUID();
             pool.preparedQuery("""
@@ -180,7 +154,7 @@ public class Reconciliations {
                             leaseSeconds))
                     .await().indefinitely();
             leased.add(runId);
-            runs.execute(() -> run(runId, merchantId, file));
+            runs.execute(() -> run(runId, merchantId, file, format));
             return runId;
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(file);
@@ -188,10 +162,25 @@ public class Reconciliations {
         }
     }
 
-    private void run(UUID runId, UUID merchantId, Path file) {
+    /** Whether the file's first character past a byte order mark and white space is {@code <}. */
+    static boolean startsWithTag(Path file) throws IOException {
+        try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file))) {
+            int b = in.read();
+            if (b == 0xEF) { // UTF-8 byte order mark
+                in.skip(2);
+                b = in.read();
+            }
+            while (b == ' ' || b == '\t' || b == '\r' || b == '\n') {
+                b = in.read();
+            }
+            return b == '<';
+        }
+    }
+
+    private void run(UUID runId, UUID merchantId, Path file, Format format) {
         try {
             long start = System.nanoTime();
-            stage(runId, file);
+            stage(runId, file, format);
             long staged = System.nanoTime();
             pool.withTransaction(conn -> match(conn, runId, merchantId).chain(() -> complete(conn, runId, merchantId)))
                     .await().indefinitely();
@@ -221,32 +210,31 @@ public class Reconciliations {
      * Parses the spooled statement and streams every line, well-formed or not (then with its reason),
      * into {@code statement_stage} with one COPY, writing the progress as it goes.
      */
-    private void stage(UUID runId, Path file) throws IOException, SQLException {
+    private void stage(UUID runId, Path file, Format format) throws IOException, SQLException {
         String run = runId.toString();
-        try (Connection c = jdbc.getConnection(); Cursor cursor = new Cursor(file)) {
+        try (Connection c = jdbc.getConnection();
+             StatementReader reader = format == Format.CAMT053 ? new Camt053Reader(Files.newInputStream(file))
+                     : CsvStatementReader.pastHeader(file)) {
             c.setAutoCommit(false);
             CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn("""
                     copy statement_stage (run_id, line_number, booking_date, amount, currency, reference, text, error)
                     from stdin""");
             try {
-                cursor.firstNonBlank(); // the header, checked at upload
                 StringBuilder rows = new StringBuilder(COPY_CHUNK + 1024);
                 long lastProgress = System.currentTimeMillis();
-                String raw;
-                while ((raw = cursor.next()) != null) {
-                    if (raw.isBlank()) {
-                        continue;
-                    }
-                    rows.append(run).append('\t').append(cursor.line).append('\t');
-                    try {
-                        StatementParser.Line l = StatementParser.parse(cursor.line, raw);
+                StatementReader.Staged staged;
+                while ((staged = reader.next()) != null) {
+                    rows.append(run).append('\t').append(staged.number()).append('\t');
+                    StatementParser.Line l = staged.line();
+                    if (l != null) {
                         rows.append(l.bookingDate()).append('\t').append(l.amount().toPlainString()).append('\t')
                                 .append(l.currency()).append('\t');
                         copyField(rows, l.reference()).append('\t');
                         copyField(rows, l.text()).append("\t\\N\n");
-                    } catch (IllegalArgumentException e) {
+                    } else {
                         rows.append("\\N\t\\N\t\\N\t\\N\t\\N\t");
-                        copyField(rows, e.getMessage()).append('\n');
+                        copyField(rows, staged.error().length() > 300 ? staged.error().substring(0, 300) : staged.error())
+                                .append('\n');
                     }
                     if (rows.length() >= COPY_CHUNK) {
                         byte[] bytes = rows.toString().getBytes(StandardCharsets.UTF_8);
@@ -256,7 +244,7 @@ public class Reconciliations {
                     long now = System.currentTimeMillis();
                     if (now - lastProgress >= PROGRESS_EVERY_MS) {
                         lastProgress = now;
-                        progress(runId, cursor);
+                        progress(runId, reader);
                     }
                 }
                 byte[] bytes = rows.toString().getBytes(StandardCharsets.UTF_8);
@@ -272,14 +260,14 @@ public class Reconciliations {
                 s.execute("analyze statement_stage");
             }
             c.commit();
-            progress(runId, cursor);
+            progress(runId, reader);
         }
     }
 
     /** Progress outside the run's transactions, so any replica reads it while the run goes on. */
-    private void progress(UUID runId, Cursor cursor) {
+    private void progress(UUID runId, StatementReader reader) {
         pool.preparedQuery("update reconciliation_run set lines_read = $2, chars_read = $3 where id = $1")
-                .execute(Tuple.of(runId, cursor.line, cursor.chars)).await().indefinitely();
+                .execute(Tuple.of(runId, reader.position(), reader.charsRead())).await().indefinitely();
     }
 
     /** A field in COPY's text format: \N for null, backslash escapes for the characters COPY gives meaning. */
@@ -308,10 +296,12 @@ public class Reconciliations {
      */
     private Uni<Void> match(SqlConnection conn, UUID runId, UUID merchantId) {
         Tuple args = Tuple.of(runId, merchantId, window);
-        return conn.preparedQuery("""
+        // the run's sorts (references paired in order, results in line order) in memory rather than on disk
+        return conn.query("set local work_mem = '64MB'").execute()
+                .chain(() -> conn.preparedQuery("""
                         insert into statement_error (run_id, line_number, reason)
                         select run_id, line_number, error from statement_stage where run_id = $1 and error is not null""")
-                .execute(Tuple.of(runId))
+                .execute(Tuple.of(runId)))
                 .chain(() -> conn.preparedQuery("""
                         update reconciliation_run r set period_start = p.lo, period_end = p.hi
                         from (select min(booking_date) lo, max(booking_date) hi from statement_stage

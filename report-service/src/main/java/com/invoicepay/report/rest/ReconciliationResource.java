@@ -31,8 +31,8 @@ import static com.invoicepay.report.rest.ReportingErrors.badRequest;
 import static com.invoicepay.report.rest.ReportingErrors.notFound;
 
 /**
- * Reconciliation of the merchant's bank statement (CSV, {@code booking_date,amount,currency,reference,text})
- * against its transfers. Our own addition next to the Reporting API; same gateway and error body.
+ * Reconciliation of the merchant's bank statement (CSV, {@code booking_date,amount,currency,reference,text},
+ * or camt.053 XML) against its transfers. Our own addition next to the Reporting API; same gateway and error body.
  */
 @Path("/api/v1/reconciliations")
 @Produces({MediaType.APPLICATION_JSON, Csv.TEXT_CSV})
@@ -48,14 +48,17 @@ public class ReconciliationResource {
     }
 
     @POST
-    @Consumes({Csv.TEXT_CSV, MediaType.TEXT_PLAIN})
+    @Consumes({Csv.TEXT_CSV, MediaType.TEXT_PLAIN, MediaType.APPLICATION_XML, MediaType.TEXT_XML})
     @Blocking // the statement streams to a temporary file, never held in memory
-    @Operation(summary = "Upload a CSV bank statement; the reconciliation runs as a job (202, follow Location or /progress)")
-    public Response upload(InputStream statement) throws IOException {
+    @Operation(summary = "Upload a bank statement, CSV or camt.053 XML (declared XML, or a body starting with '<'); "
+            + "the reconciliation runs as a job (202, follow Location or /progress)")
+    public Response upload(InputStream statement, @Context HttpHeaders headers) throws IOException {
         UUID merchant = caller.merchantId();
+        MediaType type = headers.getMediaType();
+        boolean xml = type != null && "xml".equalsIgnoreCase(type.getSubtype());
         UUID run;
         try {
-            run = reconciliations.start(merchant, statement);
+            run = reconciliations.start(merchant, statement, xml);
         } catch (Reconciliations.NotAStatement e) {
             throw badRequest(ReportingErrors.NOT_A_STATEMENT, e.getMessage());
         }

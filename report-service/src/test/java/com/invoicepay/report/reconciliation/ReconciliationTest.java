@@ -206,6 +206,38 @@ class ReconciliationTest {
     }
 
     @Test
+    void aCamt053StatementIsReconciledWhetherDeclaredXmlOrSniffed() {
+        Point instant = newPoint(MERCHANT_1, "DK", "Instant");
+        String reference = "CAMT-" + instant.id().toString().substring(0, 8);
+        publishPaid(instant, "731.17", Instant.now(), "CAMT-INV", reference); // transfer 722.86
+        awaitEntries(instant, 3);
+        String transfer = (String) transferOf(instant, reference).get("id");
+        String day = LocalDate.now(COPENHAGEN).toString();
+        String camt = Camt053ReaderTest.HEAD
+                + Camt053ReaderTest.entry("722.86", "DKK", "CRDT", "<Dt>" + day + "</Dt>",
+                "<NtryDtls><TxDtls><RmtInf><Ustrd>" + reference + "</Ustrd></RmtInf></TxDtls></NtryDtls>")
+                + Camt053ReaderTest.entry("5.00", null, "CRDT", "<Dt>" + day + "</Dt>", "")
+                + Camt053ReaderTest.TAIL;
+        for (String type : List.of("application/xml", "text/plain")) {
+            Response started = reporting(MERCHANT_1).contentType(type).body(camt).when().post("/api/v1/reconciliations");
+            started.then().statusCode(202);
+            String runId = started.path("id");
+            completed(runId).then().body("status", equalTo("Completed")).body("lines", equalTo(1)).body("malformed", equalTo(1))
+                    .body("matched", equalTo(1)).body("malformedLines[0].lineNumber", equalTo(2))
+                    .body("malformedLines[0].reason", equalTo("entry 2 (line 9, column 7): Amt has no three-letter Ccy"));
+            List<Map<String, Object>> results = reporting(MERCHANT_1).when().get("/api/v1/reconciliations/" + runId + "/results")
+                    .then().statusCode(200).extract().path("results");
+            Map<String, Object> first = line(results, 1);
+            assertEquals("Matched", first.get("outcome"), type);
+            assertEquals("reference", first.get("matchedBy"));
+            assertEquals(transfer, first.get("transferId"));
+        }
+        reporting(MERCHANT_1).contentType("application/xml").body("<html><body>hello</body></html>")
+                .when().post("/api/v1/reconciliations").then().statusCode(400).body("code", equalTo("12010"))
+                .body("message", containsString("BkToCstmrStmt"));
+    }
+
+    @Test
     void aFileThatIsNotAStatementIs400() {
         reporting(MERCHANT_1).contentType("text/csv").body("hello,world\n1,2\n").when().post("/api/v1/reconciliations")
                 .then().statusCode(400).body("code", equalTo("12010"));

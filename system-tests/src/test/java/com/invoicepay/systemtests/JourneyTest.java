@@ -313,8 +313,12 @@ class JourneyTest {
      * stack shares it. Before the night the Daily payments wait untransferred. The transfer date (Helsinki).
      */
     LocalDate passTheNight(Night night) throws Exception {
+        // every payment booked before the night: the Daily ones with their fees, the Instant ones transferred at once
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
                 .until(() -> transactions("paymentpointid=" + night.dailyIssuer()).size() == 2 * night.daily().size());
+        for (Payment payment : List.of(paidInTheFirstHalf, night.longInvoiceNumber(), night.misbooked())) {
+            instantTransfer(payment);
+        }
         assertEquals(0, call("GET", REPORT_SERVICE + "/v3/reporting/transfers?paymentpointid=" + night.dailyIssuer(), null, 200)
                 .path("transfers").size(), "the Daily payments wait for the night");
         LocalDate transferDay = night.paymentDay().plusDays(1);
@@ -355,13 +359,10 @@ class JourneyTest {
         assertAmount(sum(night.daily()).subtract(fees(dailyEntries)), daily.amount(), "payments less fees: " + dailyEntries);
 
         for (Payment payment : List.of(paidInTheFirstHalf, night.longInvoiceNumber(), night.misbooked())) {
-            String reference = payment.paymentReference() != null ? payment.paymentReference() : payment.invoiceNumber().substring(0, 30);
-            JsonNode found = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> call("GET",
-                    REPORT_SERVICE + "/v3/reporting/transfers?paymentpointid=" + INSTANT_ISSUER + "&reference=" + URLEncoder.encode(reference, StandardCharsets.UTF_8),
-                    null, 200).path("transfers"), t -> t.size() == 1);
-            String transferId = found.get(0).path("id").asText();
-            List<JsonNode> entries = transactions("transferid=" + transferId);
-            Transfer instant = transfer(found.get(0), entries);
+            JsonNode found = instantTransfer(payment);
+            List<JsonNode> entries = transactions("transferid=" + found.path("id").asText());
+            Transfer instant = transfer(found, entries);
+            assertEquals(night.paymentDay(), instant.date(), "an Instant transfer is made the day of the payment, not in the night");
             assertBooked(payment, entries, instant);
             assertAmount(payment.amount().subtract(fees(entries)), instant.amount(), "the payment less its fee: " + entries);
             byInvoice.put(payment.invoiceId(), instant);
@@ -511,6 +512,14 @@ class JourneyTest {
         String transaction = call("GET", INVOICES + "/invoices/" + id, null, 200).path("paymentTransactionId").asText();
         return new Payment(id, (String) invoice.get("InvoiceNumber"), (String) invoice.get("PaymentReference"),
                 new BigDecimal(invoice.get("TotalAmount").toString()), transaction);
+    }
+
+    /** The one Instant transfer of a payment, found by its bank reference: PaymentReference, else InvoiceNumber cut to 30. */
+    JsonNode instantTransfer(Payment payment) {
+        String reference = payment.paymentReference() != null ? payment.paymentReference() : payment.invoiceNumber().substring(0, 30);
+        return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> call("GET",
+                REPORT_SERVICE + "/v3/reporting/transfers?paymentpointid=" + INSTANT_ISSUER + "&reference=" + URLEncoder.encode(reference, StandardCharsets.UTF_8),
+                null, 200).path("transfers"), t -> t.size() == 1).get(0);
     }
 
     /** The payment and its fee in the ledger: signs, invoice fields, and the transfer that carried them. */

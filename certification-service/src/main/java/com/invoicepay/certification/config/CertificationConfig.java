@@ -47,6 +47,18 @@ public interface CertificationConfig {
         Optional<String> privateKey();
     }
 
+    Portal portal();
+
+    /** The onboarding pages (OIDC tenant {@code portal}, code flow). */
+    interface Portal {
+        /**
+         * Encrypts the pages' session cookie and the code flow's state cookie (at least 32 characters). Every replica,
+         * and a restarted process, must share it to read the cookies another one set. Required outside sandbox mode;
+         * in sandbox mode without it each process generates its own at start (a restart logs people out).
+         */
+        Optional<String> sessionSecret();
+    }
+
     Values values();
 
     /**

@@ -292,9 +292,13 @@ class BadInputCorpusTest {
         }
     }
 
-    /** Tab-separated rows, without comments and blank lines. */
     static List<String[]> rows(String file) {
-        try (InputStream in = BadInputCorpusTest.class.getResourceAsStream(DIR + file)) {
+        return rows(DIR, file);
+    }
+
+    /** Tab-separated rows of a resource file, without comments and blank lines. */
+    static List<String[]> rows(String dir, String file) {
+        try (InputStream in = BadInputCorpusTest.class.getResourceAsStream(dir + file)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
                     .filter(l -> !l.isBlank() && !l.startsWith("#")).map(l -> l.split("\t", -1)).toList();
         } catch (IOException e) {

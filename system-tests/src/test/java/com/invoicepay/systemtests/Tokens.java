@@ -9,7 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import static com.invoicepay.testsupport.LocalStack.INTEGRATOR_APP;
 
-/** Real tokens of integrator-app for tests that outlive one (5 minutes): each is fetched again after 3 minutes. */
+/** Real tokens (of integrator-app unless another app is named) for tests that outlive one (5 minutes): each is fetched again after 3 minutes. */
 final class Tokens {
     private record Issued(String token, long at) {
     }
@@ -20,10 +20,14 @@ final class Tokens {
     }
 
     static String of(LocalStack.User user, String scope) {
-        String key = user.username() + " " + scope;
+        return of(INTEGRATOR_APP, user, scope);
+    }
+
+    static String of(LocalStack.App app, LocalStack.User user, String scope) {
+        String key = app.clientId() + " " + user.username() + " " + scope;
         Issued issued = ISSUED.get(key);
         if (issued == null || System.currentTimeMillis() - issued.at() > 180_000) {
-            issued = new Issued(Keycloak.userToken(INTEGRATOR_APP, user, scope), System.currentTimeMillis());
+            issued = new Issued(Keycloak.userToken(app, user, scope), System.currentTimeMillis());
             ISSUED.put(key, issued);
         }
         return issued.token();

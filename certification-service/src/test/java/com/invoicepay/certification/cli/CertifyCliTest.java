@@ -110,7 +110,7 @@ class CertifyCliTest {
         Cli cli = start(system, Runs.VERSION, "InvoiceDirect", 60, junit);
         await().atMost(Duration.ofSeconds(30)).until(cli::selected);
 
-        runs.send("api-activity", call(system, Instant.now(), "POST", "/api/v1/merchants/{merchantId}/invoices", 202, null,
+        runs.send("api-activity", call(system, Instant.now(), "POST", "/api/v1/merchants/{merchantId}/invoices", 200, null,
                 null, null, Map.of("totalAmount", "0.01", "paymentReference", "WRONG", "invoiceNumber", "WRONG")));
 
         assertEquals(1, cli.exit(), String.join("\n", cli.output()));

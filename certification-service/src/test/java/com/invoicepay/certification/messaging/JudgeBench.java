@@ -90,7 +90,7 @@ class JudgeBench {
             for (int i = 0; i < RUNS; i++) {
                 JsonPath run = selected.get(i);
                 producer.send(new ProducerRecord<>(topic, "integrator-app", call(names.get(i), Instant.now(), "POST",
-                        "/api/v1/merchants/{merchantId}/invoices", 202, UUID.randomUUID(), null, null,
+                        "/api/v1/merchants/{merchantId}/invoices", 200, UUID.randomUUID(), null, null,
                         Map.of("totalAmount", run.getString("values.amount"), "paymentReference", run.getString("values.paymentReference"),
                                 "invoiceNumber", run.getString("values.invoiceNumber")))));
                 Thread.sleep(10);

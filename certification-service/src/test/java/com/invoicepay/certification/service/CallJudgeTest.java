@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class CallJudgeTest {
     static final JsonNode CREATE = json("""
-            [{"kind":"call","method":"POST","route":"/api/v1/merchants/{merchantId}/invoices","status":202,
+            [{"kind":"call","method":"POST","route":"/api/v1/merchants/{merchantId}/invoices","status":200,
               "values":{"totalAmount":"123.45","paymentReference":"CERT-7F3A"}}]""");
 
     static ApiCall call(String method, String route, int status, Map<String, String> values) {
@@ -25,18 +25,18 @@ class CallJudgeTest {
 
     @Test
     void theInstructedCallMatchesAndAmountsCompareAsNumbers() {
-        var o = CallJudge.observe(CREATE, call("POST", "/api/v1/merchants/{merchantId}/invoices", 202,
+        var o = CallJudge.observe(CREATE, call("POST", "/api/v1/merchants/{merchantId}/invoices", 200,
                 Map.of("totalAmount", "123.450", "paymentReference", "CERT-7F3A")));
         assertEquals(List.of(new CallJudge.Observation(0, CallJudge.Outcome.MATCHED, null)), o);
     }
 
     @Test
     void aWrongAmountOrReferenceIsAMismatchNamingTheValue() {
-        var amount = CallJudge.observe(CREATE, call("POST", "/api/v1/merchants/{merchantId}/invoices", 202,
+        var amount = CallJudge.observe(CREATE, call("POST", "/api/v1/merchants/{merchantId}/invoices", 200,
                 Map.of("totalAmount", "123.46", "paymentReference", "CERT-7F3A"))).get(0);
         assertEquals(CallJudge.Outcome.MISMATCHED, amount.outcome());
         assertTrue(amount.reason().contains("totalAmount was '123.46', instructed '123.45'"), amount.reason());
-        var reference = CallJudge.observe(CREATE, call("POST", "/api/v1/merchants/{merchantId}/invoices", 202,
+        var reference = CallJudge.observe(CREATE, call("POST", "/api/v1/merchants/{merchantId}/invoices", 200,
                 Map.of("totalAmount", "123.45"))).get(0);
         assertTrue(reference.reason().contains("paymentReference was absent"), reference.reason());
     }

@@ -131,8 +131,17 @@ public class Endpoints {
                                   credential_key_id = excluded.credential_key_id, credential_ciphertext = excluded.credential_ciphertext,
                                   updated_at = excluded.updated_at""")
                         .execute(Tuple.of(merchantId, type, url, sealed.keyId(), sealed.ciphertext(), now))
-                        .chain(() -> c.preparedQuery("insert into merchant_delivery (merchant_id) values ($1) on conflict do nothing")
-                                .execute(Tuple.of(merchantId)))
+                        // a batch waiting for its retry is due at once: the retry was scheduled against the old endpoint,
+                        // and the merchant registering a new one should not wait hours for it
+                        .chain(() -> c.preparedQuery("""
+                                        insert into merchant_delivery (merchant_id) values ($1)
+                                        on conflict (merchant_id) do update set next_attempt_at = $2
+                                        where merchant_delivery.open_batch_id is not null and merchant_delivery.next_attempt_at > $2""")
+                                .execute(Tuple.of(merchantId, now)))
+                        .chain(() -> c.preparedQuery("""
+                                        update callback_batch b set next_attempt_at = $2 from merchant_delivery d
+                                        where d.merchant_id = $1 and b.id = d.open_batch_id and b.next_attempt_at > $2""")
+                                .execute(Tuple.of(merchantId, now)))
                         .chain(() -> ensureSecret(c, merchantId)))
                 .await().atMost(Duration.ofSeconds(30));
     }

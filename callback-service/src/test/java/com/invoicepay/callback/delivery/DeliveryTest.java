@@ -366,6 +366,30 @@ class DeliveryTest {
     }
 
     @Test
+    void aNewEndpointMakesTheBatchWaitingForItsRetryDueAtOnce() throws Exception {
+        receiver.then(new Receiver.Answer(500, 0));
+        publish(lifecycle(UUID.randomUUID(), Instant.now().minusSeconds(300)).subList(0, 2));
+        awaitItems(2);
+        endpoints.registerApiKey(merchant, "key-1", receiver.url());
+        job.runNow();
+        assertEquals("Pending", onlyBatch().state());
+        job.runNow();
+        assertEquals(1, receiver.requests.size(), "no retry before its time at the old endpoint");
+
+        try (Receiver replacement = new Receiver()) {
+            endpoints.registerApiKey(merchant, "key-2", replacement.url());
+            job.runNow(); // the clock has not moved: only the new registration makes it due
+            assertEquals(1, replacement.requests.size());
+            assertEquals("key-2", replacement.requests.get(0).header("Authorization"));
+            assertEquals(receiver.requests.get(0).header("webhook-id"), replacement.requests.get(0).header("webhook-id"),
+                    "the same batch, so the same webhook-id");
+            var batch = onlyBatch();
+            assertEquals("Delivered", batch.state());
+            assertEquals(2, batch.attemptLog().size());
+        }
+    }
+
+    @Test
     void noAnswerWithinTheTimeoutIsAFailedAttempt() {
         receiver.then(new Receiver.Answer(200, 3_000)); // test timeout is 2 s
         publish(lifecycle(UUID.randomUUID(), Instant.now().minusSeconds(300)).subList(0, 1));

@@ -24,9 +24,12 @@ import java.util.function.LongSupplier;
 /**
  * Checks an app's {@code x-ibm-client-id}/{@code x-ibm-client-secret} pair against Keycloak by
  * introspecting the caller's own access token with those credentials: Keycloak accepts the call
- * only when the pair is right. A positive answer is cached for at most 60 s under a SHA-256 hash of
- * id and secret, never the secret itself; negative answers are not cached, so a fixed secret works
- * at once and a rotated one stops working within the cache period.
+ * only when the pair is right, and says whether the token's session is still active. A positive
+ * answer is cached for at most 60 s under a SHA-256 hash of id, secret and token, never the secret
+ * itself; negative answers are not cached. So a fixed secret works at once, a rotated one stops
+ * working within the cache period, and a token whose session was logged out is refused from its
+ * first use after the logout (or within the cache period, had it been used before): a cache of the
+ * pair alone let such a token in for as long as other tokens of the app kept the pair trusted.
  */
 @ApplicationScoped
 public class ClientCredentialVerifier {
@@ -41,7 +44,7 @@ public class ClientCredentialVerifier {
     private final long ttlNanos;
     private final Duration timeout;
     private final LongSupplier nanoTime = System::nanoTime;
-    /** hash(client id, secret) → System.nanoTime() until which the pair is trusted. */
+    /** hash(client id, secret, token) → System.nanoTime() until which the pair and the token are trusted. */
     private final ConcurrentHashMap<String, Long> trustedUntil = new ConcurrentHashMap<>();
 
     public ClientCredentialVerifier(Vertx vertx, PlatformConfig config) {
@@ -58,7 +61,7 @@ public class ClientCredentialVerifier {
     }
 
     public Uni<Verdict> verify(String clientId, String clientSecret, String accessToken) {
-        String key = hash(clientId, clientSecret);
+        String key = hash(clientId, clientSecret, accessToken);
         Long until = trustedUntil.get(key);
         long now = nanoTime.getAsLong();
         if (until != null && now - until < 0) {
@@ -91,24 +94,31 @@ public class ClientCredentialVerifier {
         if (body == null || body.containsKey("error")) {
             return Verdict.CREDENTIALS_REJECTED;
         }
+        if (!body.getBoolean("active", false)) {
+            return Verdict.TOKEN_INACTIVE;
+        }
         remember(key);
-        return body.getBoolean("active", false) ? Verdict.ACCEPTED : Verdict.TOKEN_INACTIVE;
+        return Verdict.ACCEPTED;
     }
 
     private void remember(String key) {
         long now = nanoTime.getAsLong();
         if (trustedUntil.size() >= MAX_ENTRIES) {
             trustedUntil.values().removeIf(until -> now - until >= 0);
+            if (trustedUntil.size() >= MAX_ENTRIES) {
+                trustedUntil.clear(); // a flood of distinct tokens must not grow the map; each is just checked again
+            }
         }
         trustedUntil.put(key, now + ttlNanos);
     }
 
-    static String hash(String clientId, String clientSecret) {
+    static String hash(String... parts) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update(clientId.getBytes(StandardCharsets.UTF_8));
-            sha.update((byte) 0);
-            sha.update(clientSecret.getBytes(StandardCharsets.UTF_8));
+            for (String part : parts) {
+                sha.update(part.getBytes(StandardCharsets.UTF_8));
+                sha.update((byte) 0);
+            }
             return HexFormat.of().formatHex(sha.digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);

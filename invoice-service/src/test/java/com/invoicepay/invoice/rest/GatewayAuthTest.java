@@ -140,6 +140,20 @@ class GatewayAuthTest {
      * after it; the new one works at once.
      */
     @Test
+    void aTokenWhoseSessionWasLoggedOutIsRefusedWhileTheAppsOtherTokensAreServed() {
+        as(merchant1Token, INTEGRATOR_APP).when().get(ME).then().statusCode(200); // the app's id and secret are trusted now
+        var session = Keycloak.token(java.util.Map.of("grant_type", "password", "client_id", INTEGRATOR_APP.clientId(),
+                "client_secret", INTEGRATOR_APP.secret(), "username", MERCHANT_1.username(), "password", MERCHANT_1.password(),
+                "scope", "openid invoice"));
+        given().formParam("client_id", INTEGRATOR_APP.clientId()).formParam("client_secret", INTEGRATOR_APP.secret())
+                .formParam("refresh_token", session.path("refresh_token").asText())
+                .when().post(LocalStack.TOKEN_URL.replace("/token", "/logout")).then().statusCode(204);
+
+        isError(as(session.path("access_token").asText(), INTEGRATOR_APP).when().get(ME).then(), 401, "90001");
+        as(merchant1Token, INTEGRATOR_APP).when().get(ME).then().statusCode(200);
+    }
+
+    @Test
     void aRotatedSecretIsRefusedOnceTheCachePeriodHasPassed() {
         Keycloak.Admin admin = new Keycloak.Admin();
         String clientId = "rotation-test-" + UUID.randomUUID();

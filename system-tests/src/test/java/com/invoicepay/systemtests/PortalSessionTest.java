@@ -10,6 +10,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,7 @@ import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -25,8 +27,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * certification.portal.session-secret (issue #9), as replicas behind one host must: a login begun on one
  * certification-service process (its state cookie holds the PKCE verifier) is completed by another started with the
  * same secret, whose session cookie then opens the administrators' page, while a process with another secret (the
- * stack's) refuses the same cookie. The processes are the test's own (port 8094, the second-replica
- * port of DESIGN.md) on a private PostgreSQL, with consumer groups of their own; Keycloak is the stack's.
+ * stack's) refuses the same cookie; a secret too short is refused at start. The processes are the test's own (port
+ * 8094, the second-replica port of DESIGN.md) on a private PostgreSQL, with consumer groups of their own; Keycloak is
+ * the stack's.
  */
 class PortalSessionTest {
     static final int PG_PORT = 55436;
@@ -53,6 +56,11 @@ class PortalSessionTest {
     void anotherProcessWithTheSameSecretCompletesTheLoginAndKeepsTheSession() throws Exception {
         postgres = PrivatePostgres.create(PG_PORT);
         postgres.createDatabase("certification_service", "certification_service", "certification_service");
+        // a secret too short to encrypt with is refused at start, naming the setting
+        File refused = new File("target/portal-session-short.log");
+        assertThrows(AssertionError.class, () -> start("short secret", "too-short", refused));
+        assertTrue(Files.readString(refused.toPath()).contains("certification.portal.session-secret must be at least 32 characters"),
+                "the log names the setting: " + refused);
         instance = start("first");
 
         // the administrator opens the page on the first process and logs in on Keycloak's form
@@ -91,6 +99,10 @@ class PortalSessionTest {
     }
 
     static Process start(String which) throws Exception {
+        return start(which, SECRET, new File("target/portal-session-" + which + ".log"));
+    }
+
+    static Process start(String which, String secret, File log) throws Exception {
         String group = "portal-session-test";
         return ServiceInstance.start("certification-service (" + which + ")", APP, PORT, List.of(
                 "-Dquarkus.datasource.reactive.url=postgresql://127.0.0.1:" + PG_PORT + "/certification_service",
@@ -100,7 +112,7 @@ class PortalSessionTest {
                 "-Dmp.messaging.incoming.api-activity-in.group.id=" + group,
                 "-Dmp.messaging.incoming.invoice-events-in.group.id=" + group,
                 "-Dmp.messaging.incoming.callback-events-in.group.id=" + group,
-                "-Dcertification.portal.session-secret=" + SECRET), new File("target/portal-session-" + which + ".log"));
+                "-Dcertification.portal.session-secret=" + secret), log);
     }
 
     static HttpResponse<String> withCookie(String url, String cookie) throws Exception {

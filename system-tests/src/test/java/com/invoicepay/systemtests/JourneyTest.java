@@ -110,7 +110,6 @@ class JourneyTest {
         try (CallbackReceiver callbacks = new CallbackReceiver()) {
             receiver = callbacks;
             List<String> secrets = registerCallbackEndpoint();
-            retryWhatAnEarlierRunLeftFailing();
             createInvoicesAndLetThePayerDecide();
             receiveEveryStatusByCallback(secrets);
             Night night = payForTheNight();
@@ -180,29 +179,6 @@ class JourneyTest {
                 .path("secrets").forEach(s -> secrets.add(s.path("secret").asText()));
         assertFalse(secrets.isEmpty(), "a signing secret to check the callbacks with");
         return secrets;
-    }
-
-    /**
-     * A batch an earlier run left failing (its endpoint gone with it) holds every later callback of merchant-2 behind
-     * it until its next retry, up to hours away: it is retried now, at the endpoint just registered, with
-     * callback-service's clock moved to that retry for one run of its job and put back at once.
-     */
-    void retryWhatAnEarlierRunLeftFailing() throws Exception {
-        for (JsonNode batch : call("GET", CALLBACK_SERVICE + "/api/v1/merchants/" + MERCHANT_2.merchantId() + "/callbacks/batches?state=Pending",
-                null, 200).path("batches")) {
-            if (batch.path("attempts").asInt() == 0 || !batch.path("nextAttemptAt").isTextual()) {
-                continue; // not tried yet: it goes out with the next flush anyway
-            }
-            Duration untilRetry = Duration.between(Instant.now(), Instant.parse(batch.path("nextAttemptAt").asText())).plusSeconds(1);
-            Duration before = clockOffset(CALLBACK_SERVICE);
-            try {
-                operator("PUT", CALLBACK_SERVICE + "/sandbox/clock", Map.of("offset", before.plus(untilRetry).toString()), 200);
-                operator("POST", CALLBACK_SERVICE + "/sandbox/callback-jobs/run", null, 200);
-            } finally {
-                operator("PUT", CALLBACK_SERVICE + "/sandbox/clock", Map.of("offset", before.toString()), 200);
-            }
-            System.out.printf("journey: batch %s left failing by an earlier run retried at the new endpoint%n", batch.path("batchId").asText());
-        }
     }
 
     /**

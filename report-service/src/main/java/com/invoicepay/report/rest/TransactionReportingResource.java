@@ -207,7 +207,12 @@ public class TransactionReportingResource {
         if (value == null || value.isBlank()) {
             return null;
         }
-        String v = value.trim().replace(' ', '+');
+        OffsetDateTime parsed = parseDateTime(name, value.trim().replace(' ', '+'), endOfDay);
+        inCalendar(name, parsed.getYear());
+        return parsed;
+    }
+
+    private static OffsetDateTime parseDateTime(String name, String v, boolean endOfDay) {
         try {
             return OffsetDateTime.parse(v);
         } catch (DateTimeParseException notOffset) {
@@ -230,10 +235,20 @@ public class TransactionReportingResource {
         if (value == null || value.isBlank()) {
             return null;
         }
+        LocalDate parsed;
         try {
-            return LocalDate.parse(value.trim());
+            parsed = LocalDate.parse(value.trim());
         } catch (DateTimeParseException e) {
             throw badRequest(ReportingErrors.MALFORMED_DATE, name + " must be a date such as 2021-11-30.");
+        }
+        inCalendar(name, parsed.getYear());
+        return parsed;
+    }
+
+    /** ISO-8601 admits signed years of any length (+99999-01-01); a query for them is the caller's mistake, not an empty page. */
+    private static void inCalendar(String name, int year) {
+        if (year < 1 || year > 9999) {
+            throw badRequest(ReportingErrors.MALFORMED_DATE, name + " must be a date between the years 1 and 9999.");
         }
     }
 

@@ -192,6 +192,11 @@ class TransactionReportingApiTest {
                 .when().get("/v3/reporting/transfers").then().statusCode(400).body("code", equalTo("12004"));
         reporting(MERCHANT_1).queryParam("enddate", "2021-11-31").when().get("/v3/reporting/transfers").then()
                 .statusCode(400).body("code", equalTo("12003"));
+        // ISO-8601's signed years beyond 9999 parse, but are no date to report on
+        reporting(MERCHANT_1).queryParam("enddate", "+99999-12-31").when().get("/v3/reporting/transfers").then()
+                .statusCode(400).body("code", equalTo("12003"));
+        transactions(Map.of("startdate", "+99999-01-01T00:00:00Z")).then().statusCode(400).body("code", equalTo("12003"));
+        transactions(Map.of("startdate", "-0001-01-01")).then().statusCode(400).body("code", equalTo("12003"));
         reporting(MERCHANT_1).queryParam("pagesize", 1001).when().get("/v3/reporting/paymentpoints").then()
                 .statusCode(400).body("code", equalTo("12001"));
         reporting(MERCHANT_1).queryParam("pagesize", 1000).when().get("/v3/reporting/paymentpoints").then().statusCode(200);

@@ -62,18 +62,26 @@ public class Ledger {
         if (!"Daily".equals(issuer.transferMethod())) {
             return book(session, event, paid, issuer, paidAt, paidOn, traceParent);
         }
-        // Daily: a payment of a day whose transfer has already run is carried by the next night
+        // Daily: a payment of a day whose transfer has already run is carried by the next night that has not run
+        // yet: today's, or, when the sandbox clock was moved back past nights that ran, the day after the latest one
         LocalDate today = LocalDate.ofInstant(clock.instant(), issuer.zone());
         return LedgerLocks.shared(session)
                 .chain(() -> session.createNativeQuery("""
-                                select cast(count(*) as text) from transfer where method = 'Daily'
-                                and payment_point_id = :point and business_day = :day and currency = :currency""", String.class)
+                                select case when bool_or(business_day = :day) then cast(max(business_day) as text) end
+                                from transfer where method = 'Daily' and payment_point_id = :point and currency = :currency
+                                and business_day >= :day""", String.class)
                         .setParameter("point", paid.invoiceIssuerId())
                         .setParameter("day", paidOn)
                         .setParameter("currency", paid.currency())
                         .getSingleResult())
-                .chain(done -> book(session, event, paid, issuer, paidAt,
-                        "0".equals(done) ? paidOn : (today.isAfter(paidOn) ? today : paidOn), traceParent));
+                .chain(latestRun -> {
+                    LocalDate day = paidOn;
+                    if (latestRun != null) {
+                        LocalDate next = LocalDate.parse(latestRun).plusDays(1);
+                        day = today.isAfter(next) ? today : next;
+                    }
+                    return book(session, event, paid, issuer, paidAt, day, traceParent);
+                });
     }
 
     private Uni<Booked> book(Mutiny.Session session, EventEnvelope event, InvoiceStatusChanged paid,

@@ -373,6 +373,30 @@ class TransfersTest {
     }
 
     @Test
+    void aPaymentOfADayWhoseNightRanBeforeTheClockWasMovedBackRidesTheNextNightThatHasNotRun() {
+        Point p = newPoint(MERCHANT_1, "DK", "Daily");
+        publishPaid(p, "30.00", Instant.parse("2026-05-04T10:00:00Z"), "B-1", null);
+        awaitEntries(p, 2);
+        clockAt(Instant.parse("2026-05-05T00:30:00Z")); // the night of 4 May runs
+        runNight();
+        assertEquals(1, transfers(p).size());
+
+        clockAt(Instant.parse("2026-05-04T15:00:00Z")); // a sandbox clock moved back into 4 May
+        publishPaid(p, "40.00", Instant.parse("2026-05-04T14:00:00Z"), "B-2", null);
+        awaitEntries(p, 5);
+        clockAt(Instant.parse("2026-05-05T00:30:00Z"));
+        runNight();
+        assertEquals(1, transfers(p).size(), "4 May ran already: the payment belongs to 5 May, not to a night that will never come again");
+
+        clockAt(Instant.parse("2026-05-06T00:30:00Z"));
+        runNight();
+        List<Map<String, Object>> transfers = transfers(p);
+        assertEquals(2, transfers.size(), "5 May's night carries it");
+        assertEquals(0, new BigDecimal("38.60").compareTo(amount(transfers.get(1), "totalTransferredAmount")));
+        assertInvariantsHold();
+    }
+
+    @Test
     void anAdjustmentIsBookedAppendOnlyAndTransferredWithTheNextNight() {
         Point p = newPoint(MERCHANT_1, "DK", "Daily");
         publishPaid(p, "100.00", Instant.parse("2026-07-01T10:00:00Z"), "ADJ-1", null);

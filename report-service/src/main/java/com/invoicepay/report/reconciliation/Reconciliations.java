@@ -414,7 +414,12 @@ public class Reconciliations {
     /** Renews the leases of this instance's runs, then fails the runs whose instance is gone (any replica's). */
     @Scheduled(every = "${report.reconciliation.heartbeat-every}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> heartbeat() {
-        return renewLeases().chain(this::sweep).replaceWithVoid();
+        // the next heartbeat tries again: a database that is away (or a pool closing at shutdown) is one line, not a stack
+        return renewLeases().chain(this::sweep).replaceWithVoid()
+                .onFailure().recoverWithItem(e -> {
+                    LOG.warnf("reconciliation heartbeat skipped: %s", e.toString());
+                    return null;
+                });
     }
 
     private Uni<Void> renewLeases() {

@@ -39,10 +39,18 @@ public class CaseJudging {
 
     /** Sets the verdict the evidence supports now, if any; the case stays open otherwise. */
     public boolean settle(RunCase c, List<CaseEvidence> all) {
+        return settle(c, assertions(c), all, 0);
+    }
+
+    /**
+     * As {@link #settle(RunCase, List)} with the case's assertions already read, for evidence read without
+     * {@code otherStatusNotRead} OTHER_STATUS entries (CaseRules).
+     */
+    public boolean settle(RunCase c, JsonNode assertions, List<CaseEvidence> all, long otherStatusNotRead) {
         if (!c.open()) {
             return false;
         }
-        return CaseRules.decide(assertions(c), all, clock.instant()).map(v -> {
+        return CaseRules.decide(assertions, all, otherStatusNotRead, clock.instant()).map(v -> {
             c.status = v.status();
             c.reason = v.reason();
             c.judgedAt = clock.instant();

@@ -59,6 +59,14 @@ public final class CaseRules {
 
     /** The verdict the evidence supports at {@code now}, or empty while the case stays open. */
     public static Optional<Verdict> decide(JsonNode assertions, List<CaseEvidence> evidence, Instant now) {
+        return decide(assertions, evidence, 0, now);
+    }
+
+    /**
+     * As {@link #decide(JsonNode, List, Instant)} for evidence read without some of its OTHER_STATUS
+     * entries, which only count: {@code otherStatusNotRead} of them were left out.
+     */
+    public static Optional<Verdict> decide(JsonNode assertions, List<CaseEvidence> evidence, long otherStatusNotRead, Instant now) {
         Optional<CaseEvidence> failure = evidence.stream().filter(e -> FAILING.contains(e.outcome))
                 .min(Comparator.comparing((CaseEvidence e) -> e.occurredAt));
         if (failure.isPresent()) {
@@ -78,7 +86,7 @@ public final class CaseRules {
             }
         }
         String review = evidence.stream().filter(e -> Outcomes.ACCEPTED.equals(e.outcome)).map(e -> e.reason).findFirst().orElse(null);
-        long otherStatus = evidence.stream().filter(e -> Outcomes.OTHER_STATUS.equals(e.outcome)).count();
+        long otherStatus = otherStatusNotRead + evidence.stream().filter(e -> Outcomes.OTHER_STATUS.equals(e.outcome)).count();
         if (otherStatus > 0) {
             return Optional.of(new Verdict(WARNING, "every assertion observed, after " + otherStatus
                     + " call(s) answered with another status than expected"));

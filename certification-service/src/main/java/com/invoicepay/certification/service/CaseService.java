@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import static com.invoicepay.certification.service.CertificationErrors.*;
 
@@ -186,17 +187,31 @@ public class CaseService {
      * with NOT_OBSERVED evidence naming each assertion not seen (a review waiting for an administrator
      * is not the client's delay and does not time out); a case kept open by a forbidden window passes
      * once the window closed. Returns how many cases got a verdict.
+     * <p>
+     * Three reads, whatever the number of runs: the runs, their PENDING cases, and those cases'
+     * evidence but COUNTED and OBSERVED (which only the api-activity judge counts; no verdict and no
+     * "not observed" depends on them). A read per case took seconds a tick with a hundred runs and
+     * held back the judges' verdicts.
      */
     public Uni<Integer> sweep() {
         Instant now = clock.instant();
-        return CertificationRun.<CertificationRun>list("status = ?1", CertificationRun.SELECTED)
-                .chain(runs -> Multi.createFrom().iterable(runs)
-                        .onItem().transformToUniAndConcatenate(run -> RunCase.<RunCase>list("key.runId = ?1 and status = ?2", run.id, RunCase.PENDING)
-                                .chain(cases -> Multi.createFrom().iterable(cases)
-                                        .onItem().transformToUniAndConcatenate(c -> CaseEvidence.ofCase(run.id, c.key.ordinal)
-                                                .chain(evidence -> sweep(run, c, evidence, now)))
-                                        .collect().with(java.util.stream.Collectors.summingInt(Integer::intValue))))
-                        .collect().with(java.util.stream.Collectors.summingInt(Integer::intValue)));
+        return CertificationRun.<CertificationRun>list("status = ?1", CertificationRun.SELECTED).chain(runs -> runs.isEmpty()
+                ? Uni.createFrom().item(0)
+                : RunCase.<RunCase>list("status = ?1 and key.runId in (select r.id from CertificationRun r where r.status = ?2)"
+                        + " order by key.runId, key.ordinal", RunCase.PENDING, CertificationRun.SELECTED)
+                .chain(cases -> CaseEvidence.<CaseEvidence>list("from CaseEvidence e where e.outcome not in ?1 and exists (select 1 from RunCase c"
+                                + " where c.key.runId = e.runId and c.key.ordinal = e.ordinal and c.status = ?2)"
+                                + " and e.runId in (select r.id from CertificationRun r where r.status = ?3) order by e.occurredAt, e.id", List.of(CaseRules.Outcomes.COUNTED, CaseRules.Outcomes.OBSERVED),
+                        RunCase.PENDING, CertificationRun.SELECTED)
+                        .chain(evidence -> {
+                            Map<UUID, CertificationRun> byId = runs.stream().collect(Collectors.toMap(r -> r.id, r -> r));
+                            Map<RunCase.Key, List<CaseEvidence>> byCase = evidence.stream().collect(Collectors.groupingBy(
+                                    e -> new RunCase.Key(e.runId, e.ordinal)));
+                            return Multi.createFrom().iterable(cases).filter(c -> byId.containsKey(c.key.runId))
+                                    .onItem().transformToUniAndConcatenate(c -> sweep(byId.get(c.key.runId), c,
+                                            new ArrayList<>(byCase.getOrDefault(c.key, List.of())), now))
+                                    .collect().with(Collectors.summingInt(Integer::intValue));
+                        })));
     }
 
     private Uni<Integer> sweep(CertificationRun run, RunCase c, List<CaseEvidence> evidence, Instant now) {

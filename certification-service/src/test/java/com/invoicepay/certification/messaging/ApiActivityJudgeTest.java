@@ -94,7 +94,7 @@ class ApiActivityJudgeTest {
         String name = unique();
         JsonPath run = selectedRun(name, List.of("InvoiceDirect"));
         String id = run.getString("id");
-        EventEnvelope good = call(name, "3.1.4", "POST", CREATE, 202, Map.of("totalAmount", run.getString("values.amount"),
+        EventEnvelope good = call(name, "3.1.4", "POST", CREATE, 200, Map.of("totalAmount", run.getString("values.amount"),
                 "paymentReference", run.getString("values.paymentReference"), "invoiceNumber", run.getString("values.invoiceNumber")));
         send(good, good); // delivered twice: judged once
         await().atMost(Duration.ofSeconds(20)).until(() -> "PASSED".equals(caseStatus(id, "invoicedirect-create")));
@@ -115,7 +115,7 @@ class ApiActivityJudgeTest {
         Map<String, String> instructed = Map.of("totalAmount", run.getString("values.amount"),
                 "paymentReference", run.getString("values.paymentReference"), "invoiceNumber", run.getString("values.invoiceNumber"));
         EventEnvelope refused = call(name, "3.1.4", "POST", CREATE, 400, instructed);
-        EventEnvelope accepted = call(name, "3.1.4", "POST", CREATE, 202, instructed);
+        EventEnvelope accepted = call(name, "3.1.4", "POST", CREATE, 200, instructed);
         send(refused, accepted);
         await().atMost(Duration.ofSeconds(20)).until(() -> "WARNING".equals(caseStatus(id, "invoicedirect-create")));
         String c = "cases.find { it.id == 'invoicedirect-create' }";
@@ -133,7 +133,7 @@ class ApiActivityJudgeTest {
         String name = unique();
         JsonPath run = selectedRun(name, List.of("InvoiceDirect"));
         String id = run.getString("id");
-        send(call(name, "3.1.4", "POST", CREATE, 202, Map.of("totalAmount", "1.00",
+        send(call(name, "3.1.4", "POST", CREATE, 200, Map.of("totalAmount", "1.00",
                 "paymentReference", run.getString("values.paymentReference"), "invoiceNumber", run.getString("values.invoiceNumber"))));
         await().atMost(Duration.ofSeconds(20)).until(() -> "FAILED".equals(caseStatus(id, "invoicedirect-create")));
         String reason = run(id).getString("cases.find { it.id == 'invoicedirect-create' }.reason");
@@ -150,7 +150,7 @@ class ApiActivityJudgeTest {
         JsonPath run = selectedRun(name, List.of("InvoiceDirect"));
         String id = run.getString("id");
         // version 3.2.0 with a wrong amount: another run's business, not this one's (same partition, so read first)
-        send(call(name, "3.2.0", "POST", CREATE, 202, Map.of("totalAmount", "1.00")),
+        send(call(name, "3.2.0", "POST", CREATE, 200, Map.of("totalAmount", "1.00")),
                 call(name, "3.1.4", "GET", "/api/v1/merchants/me", 200, Map.of()));
         await().atMost(Duration.ofSeconds(20)).until(() -> run(id).getList(
                 "cases.find { it.id == 'onboarding-merchant-read' }.evidence").size() == 1);

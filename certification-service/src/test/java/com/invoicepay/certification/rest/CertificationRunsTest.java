@@ -285,7 +285,7 @@ class CertificationRunsTest {
                 .body("cases.find { it.id == 'invoicedirect-create' }.assertions[0].values.paymentReference", equalTo(reference))
                 .body("cases.find { it.id == 'invoicedirect-create' }.assertions[0].values.totalAmount", equalTo(amount))
                 .body("values.amount", equalTo(Float.valueOf(amount)))
-                .body("cases.find { it.id == 'invoicedirect-create' }.assertions[0].status", equalTo(202));
+                .body("cases.find { it.id == 'invoicedirect-create' }.assertions[0].status", equalTo(200));
     }
 
     @Test

@@ -20,6 +20,7 @@ import org.jboss.logging.Logger;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -188,10 +189,10 @@ public class CaseService {
      * is not the client's delay and does not time out); a case kept open by a forbidden window passes
      * once the window closed. Returns how many cases got a verdict.
      * <p>
-     * Three reads, whatever the number of runs: the runs, their PENDING cases, and those cases'
-     * evidence but COUNTED and OBSERVED (which only the api-activity judge counts; no verdict and no
-     * "not observed" depends on them). A read per case took seconds a tick with a hundred runs and
-     * held back the judges' verdicts.
+     * Four reads, whatever the number of runs and calls: the runs, their PENDING cases, of those cases'
+     * evidence what a verdict or a "not observed" can depend on ({@link #SWEPT_EVIDENCE}), and how many
+     * OTHER_STATUS entries each has. A read per case, and every piece of evidence read, took seconds a
+     * tick with a hundred busy runs and held back the judges' verdicts.
      */
     public Uni<Integer> sweep() {
         Instant now = clock.instant();
@@ -199,29 +200,63 @@ public class CaseService {
                 ? Uni.createFrom().item(0)
                 : RunCase.<RunCase>list("status = ?1 and key.runId in (select r.id from CertificationRun r where r.status = ?2)"
                         + " order by key.runId, key.ordinal", RunCase.PENDING, CertificationRun.SELECTED)
-                .chain(cases -> CaseEvidence.<CaseEvidence>list("from CaseEvidence e where e.outcome not in ?1 and exists (select 1 from RunCase c"
-                                + " where c.key.runId = e.runId and c.key.ordinal = e.ordinal and c.status = ?2)"
-                                + " and e.runId in (select r.id from CertificationRun r where r.status = ?3) order by e.occurredAt, e.id", List.of(CaseRules.Outcomes.COUNTED, CaseRules.Outcomes.OBSERVED),
-                        RunCase.PENDING, CertificationRun.SELECTED)
-                        .chain(evidence -> {
-                            Map<UUID, CertificationRun> byId = runs.stream().collect(Collectors.toMap(r -> r.id, r -> r));
-                            Map<RunCase.Key, List<CaseEvidence>> byCase = evidence.stream().collect(Collectors.groupingBy(
-                                    e -> new RunCase.Key(e.runId, e.ordinal)));
-                            return Multi.createFrom().iterable(cases).filter(c -> byId.containsKey(c.key.runId))
-                                    .onItem().transformToUniAndConcatenate(c -> sweep(byId.get(c.key.runId), c,
-                                            new ArrayList<>(byCase.getOrDefault(c.key, List.of())), now))
-                                    .collect().with(Collectors.summingInt(Integer::intValue));
-                        })));
+                .chain(cases -> {
+                    Map<RunCase.Key, JsonNode> assertions = new HashMap<>();
+                    int firsts = 1; // satisfying evidence a verdict may need per assertion: one per status of a command
+                    for (RunCase c : cases) {
+                        JsonNode a = CaseJudging.assertions(c);
+                        assertions.put(c.key, a);
+                        for (JsonNode assertion : a) {
+                            firsts = Math.max(firsts, assertion.path("statuses").size());
+                        }
+                    }
+                    int needed = firsts;
+                    return Panache.getSession().chain(session -> session.createNativeQuery(SWEPT_EVIDENCE, CaseEvidence.class)
+                            .setParameter("firsts", needed).getResultList()
+                            .chain(evidence -> session.createQuery("select e.runId, e.ordinal, count(e) from CaseEvidence e"
+                                            + " where e.outcome = 'OTHER_STATUS' and exists (select 1 from RunCase c where c.key.runId = e.runId"
+                                            + " and c.key.ordinal = e.ordinal and c.status = 'PENDING') group by e.runId, e.ordinal", Object[].class)
+                                    .getResultList()
+                                    .chain(counts -> {
+                                        Map<UUID, CertificationRun> byId = runs.stream().collect(Collectors.toMap(r -> r.id, r -> r));
+                                        Map<RunCase.Key, List<CaseEvidence>> byCase = evidence.stream().collect(Collectors.groupingBy(
+                                                e -> new RunCase.Key(e.runId, e.ordinal)));
+                                        Map<RunCase.Key, Long> otherStatus = new HashMap<>();
+                                        counts.forEach(row -> otherStatus.put(new RunCase.Key((UUID) row[0], (Integer) row[1]), (Long) row[2]));
+                                        return Multi.createFrom().iterable(cases).filter(c -> byId.containsKey(c.key.runId))
+                                                .onItem().transformToUniAndConcatenate(c -> sweep(byId.get(c.key.runId), c, assertions.get(c.key),
+                                                        new ArrayList<>(byCase.getOrDefault(c.key, List.of())), otherStatus.getOrDefault(c.key, 0L), now))
+                                                .collect().with(Collectors.summingInt(Integer::intValue));
+                                    })));
+                }));
     }
 
-    private Uni<Integer> sweep(CertificationRun run, RunCase c, List<CaseEvidence> evidence, Instant now) {
-        if (judging.settle(c, evidence)) {
+    /**
+     * Of the open cases' evidence, in the order it occurred: the first {@code firsts} per assertion and outcome
+     * that satisfies (MATCHED, SENT, ACCEPTED) and all that fails. COUNTED and OBSERVED serve only the
+     * api-activity judge's forbidden and refreshed-session counting; OTHER_STATUS is only counted.
+     */
+    static final String SWEPT_EVIDENCE = """
+            select e.id, e.run_id, e.ordinal, e.assertion_index, e.outcome, e.event_id, e.occurred_at, e.correlation_id,
+                   e.merchant_id, e.method, e.route, e.status, e.source, e.event_type, e.invoice_id, e.session_id,
+                   e.token_issued_at, e.observed_values, e.reason
+            from (select e.*, row_number() over (partition by e.run_id, e.ordinal, e.assertion_index, e.outcome
+                                                 order by e.occurred_at, e.id) as nth
+                  from case_evidence e
+                  join run_case c on c.run_id = e.run_id and c.ordinal = e.ordinal and c.status = 'PENDING'
+                  join certification_run r on r.id = e.run_id and r.status = 'SELECTED'
+                  where e.outcome not in ('COUNTED', 'OBSERVED', 'OTHER_STATUS')) e
+            where e.outcome not in ('MATCHED', 'SENT', 'ACCEPTED') or e.nth <= :firsts
+            order by e.occurred_at, e.id""";
+
+    private Uni<Integer> sweep(CertificationRun run, RunCase c, JsonNode assertions, List<CaseEvidence> evidence,
+                               long otherStatusNotRead, Instant now) {
+        if (judging.settle(c, assertions, evidence, otherStatusNotRead)) {
             return Uni.createFrom().item(1);
         }
         if (now.isBefore(run.selectedAt.plus(config.caseTimeout()))) {
             return Uni.createFrom().item(0);
         }
-        JsonNode assertions = CaseJudging.assertions(c);
         List<CaseEvidence> missing = new ArrayList<>();
         for (int i : CaseRules.unsatisfied(assertions, evidence)) {
             CaseEvidence e = new CaseEvidence();

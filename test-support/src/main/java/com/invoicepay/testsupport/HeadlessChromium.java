@@ -174,6 +174,15 @@ public final class HeadlessChromium implements AutoCloseable {
         return value.isMissingNode() || value.isNull() ? "" : value.asText();
     }
 
+    /** Opens a page behind Keycloak's code flow, fills Keycloak's login form and submits it. */
+    public void logInThroughKeycloak(String page, String username, String password) {
+        command("Page.navigate", Map.of("url", page));
+        waitUntil("document.getElementById('kc-form-login') !== null", Duration.ofSeconds(20));
+        evaluate("document.getElementById('username').value = '" + username + "'; "
+                + "document.getElementById('password').value = '" + password + "'; "
+                + "document.getElementById('kc-form-login').submit(); true");
+    }
+
     /** Waits until the JavaScript condition is true in the page (it may be navigating meanwhile). */
     public void waitUntil(String condition, Duration timeout) {
         BooleanSupplier holds = () -> {

@@ -50,7 +50,7 @@ class OnboardingPagesTest {
         try {
             String base = "http://127.0.0.1:" + RestAssured.port;
             try (HeadlessChromium browser = HeadlessChromium.start()) {
-                logIn(browser, base + "/onboarding/admin", LocalStack.OPS_ADMIN.username(), LocalStack.OPS_ADMIN.password());
+                browser.logInThroughKeycloak(base + "/onboarding/admin", LocalStack.OPS_ADMIN.username(), LocalStack.OPS_ADMIN.password());
                 browser.waitUntil("document.getElementById('pending') !== null", Duration.ofSeconds(20));
                 String pending = browser.evaluate("document.getElementById('pending').innerText");
                 assertTrue(pending.contains(pendingUri) && pending.contains(clientId), pending);
@@ -59,7 +59,7 @@ class OnboardingPagesTest {
                 assertTrue(audit.contains("INTEGRATOR_USER_CREATED") && audit.contains("username=" + username), audit);
             }
             try (HeadlessChromium browser = HeadlessChromium.start()) {
-                logIn(browser, base + "/onboarding/integrator", username, user.path("temporaryPassword"));
+                browser.logInThroughKeycloak(base + "/onboarding/integrator", username, user.path("temporaryPassword"));
                 // the temporary password must be replaced at the first login
                 browser.waitUntil("document.getElementById('password-new') !== null", Duration.ofSeconds(20));
                 String newPassword = "Pages-" + UUID.randomUUID();
@@ -76,14 +76,5 @@ class OnboardingPagesTest {
             given().auth().oauth2(adminToken).when().delete(API + "/apps/" + appId).then().statusCode(204);
             RealmAdmin.deleteUser(userId);
         }
-    }
-
-    /** Opens a page behind the login, fills Keycloak's login form and submits it. */
-    static void logIn(HeadlessChromium browser, String page, String username, String password) {
-        browser.command("Page.navigate", Map.of("url", page));
-        browser.waitUntil("document.getElementById('kc-form-login') !== null", Duration.ofSeconds(20));
-        browser.evaluate("document.getElementById('username').value = '" + username + "'; "
-                + "document.getElementById('password').value = '" + password + "'; "
-                + "document.getElementById('kc-form-login').submit(); true");
     }
 }

@@ -5,6 +5,7 @@ import io.smallrye.config.WithDefault;
 
 import java.math.BigDecimal;
 import java.util.Map;
+import java.util.Optional;
 
 /** report-service's own settings (the {@code invoicepay.*} keys are common's PlatformConfig). */
 @ConfigMapping(prefix = "report")
@@ -31,6 +32,13 @@ public interface ReportConfig {
         /** The longest range, in days up to today, the ops summary answers. */
         @WithDefault("90")
         int maxDays();
+
+        /**
+         * Encrypts the dashboard page's session cookie and the code flow's state cookie (OIDC tenant {@code ops-dashboard}, at
+         * least 32 characters), shared by every replica. Required outside sandbox mode; in sandbox mode without it
+         * each process generates its own at start (a restart logs operators out).
+         */
+        Optional<String> sessionSecret();
     }
 
     interface Api {

@@ -12,10 +12,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
-import static com.invoicepay.report.ReportTestSupport.admin;
 import static com.invoicepay.report.ReportTestSupport.clockAt;
 import static com.invoicepay.report.ReportTestSupport.newPoint;
 import static com.invoicepay.report.ReportTestSupport.publish;
@@ -26,12 +24,16 @@ import static com.invoicepay.report.ops.OpsSummaryTest.invoiceEvent;
 import static com.invoicepay.report.ops.OpsSummaryTest.publishCallback;
 import static com.invoicepay.report.ops.OpsSummaryTest.summary;
 import static com.invoicepay.testsupport.LocalStack.MERCHANT_1;
+import static com.invoicepay.testsupport.LocalStack.OPS_ADMIN;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** The ops dashboard page in a real headless Chromium: the figures rendered by the server, the charts drawn by Chart.js from the webjar. */
+/**
+ * The ops dashboard page in a real headless Chromium, after an operator's login through Keycloak: the figures rendered by
+ * the server, the charts drawn by Chart.js from the webjar.
+ */
 @QuarkusTest
 class OpsPageTest {
 
@@ -54,15 +56,23 @@ class OpsPageTest {
                 summary(1).getInt("days[0].invoicesCreated") == 2 && summary(1).getInt("days[0].invoicesCanceled") == 1
                         && summary(1).getInt("days[0].callbacksFailed") == 1);
 
-        given().when().get("/ops").then().statusCode(401);
-        reporting(MERCHANT_1).when().get("/ops").then().statusCode(403);
+        // the page is behind Keycloak's code flow (client ops-dashboard); a bearer token does not open it
+        given().redirects().follow(false).when().get("/ops").then().statusCode(302)
+                .header("Location", containsString("/realms/payments/protocol/openid-connect/auth"))
+                .header("Location", containsString("client_id=ops-dashboard"));
+        reporting(MERCHANT_1).redirects().follow(false).when().get("/ops").then().statusCode(302);
         given().when().get("/webjars/chart.js/dist/chart.umd.js").then().statusCode(200).body(containsString("Chart"));
 
+        String page = "http://127.0.0.1:" + RestAssured.port + "/ops?days=3";
         try (HeadlessChromium browser = HeadlessChromium.start()) {
-            // an operator's browser sends the token with every request (here through DevTools)
-            browser.command("Network.enable", Map.of());
-            browser.command("Network.setExtraHTTPHeaders", Map.of("headers", Map.of("Authorization", "Bearer " + admin())));
-            browser.open("http://localhost:" + RestAssured.port + "/ops?days=3");
+            browser.logInThroughKeycloak(page, MERCHANT_1.username(), MERCHANT_1.password());
+            browser.waitUntil("location.pathname === '/ops' && document.readyState === 'complete'", Duration.ofSeconds(20));
+            assertEquals("true", browser.evaluate("String(document.getElementById('figures') === null)"),
+                    "a merchant's login does not open the operators' page: " + browser.evaluate("document.body.innerText"));
+        }
+        try (HeadlessChromium browser = HeadlessChromium.start()) {
+            browser.logInThroughKeycloak(page, OPS_ADMIN.username(), OPS_ADMIN.password());
+            browser.waitUntil("document.getElementById('figures') !== null", Duration.ofSeconds(20));
             String row = "#day-" + day;
             assertEquals("2", browser.evaluate("document.querySelector('" + row + " .created').textContent"));
             assertEquals("1", browser.evaluate("document.querySelector('" + row + " .canceled').textContent"));

@@ -128,9 +128,9 @@ class LedgerGuardsTest {
         given().auth().oauth2(merchant).when().post("/sandbox/transfers/night-run").then().statusCode(403)
                 .body("code", equalTo("90013"));
         given().auth().oauth2(merchant).when().get("/admin/ledger/invariants").then().statusCode(403);
-        given().auth().oauth2(merchant).contentType("application/json").body("{\"amount\":\"1.00\",\"note\":\"x\"}")
+        given().auth().oauth2(merchant).contentType("application/json").body("{\"amount\":1.00,\"note\":\"x\"}")
                 .when().post("/admin/ledger/paymentpoints/" + UUID.randomUUID() + "/adjustments").then().statusCode(403);
-        given().auth().oauth2(admin()).contentType("application/json").body("{\"amount\":\"1.00\",\"note\":\"x\"}")
+        given().auth().oauth2(admin()).contentType("application/json").body("{\"amount\":1.00,\"note\":\"x\"}")
                 .when().post("/admin/ledger/paymentpoints/" + UUID.randomUUID() + "/adjustments").then().statusCode(404);
     }
 }

@@ -402,10 +402,10 @@ class TransfersTest {
         publishPaid(p, "100.00", Instant.parse("2026-07-01T10:00:00Z"), "ADJ-1", null);
         awaitEntries(p, 2);
         clockAt(Instant.parse("2026-07-01T12:00:00Z"));
-        given().auth().oauth2(admin()).contentType(ContentType.JSON).body(Map.of("amount", "-5.00", "note", "refund of a double charge"))
+        given().auth().oauth2(admin()).contentType(ContentType.JSON).body(Map.of("amount", new BigDecimal("-5.00"), "note", "refund of a double charge"))
                 .when().post("/admin/ledger/paymentpoints/" + p.id() + "/adjustments").then().statusCode(201)
                 .body("businessDay", org.hamcrest.Matchers.equalTo("2026-07-01"));
-        given().auth().oauth2(admin()).contentType(ContentType.JSON).body(Map.of("amount", "0", "note", "x"))
+        given().auth().oauth2(admin()).contentType(ContentType.JSON).body(Map.of("amount", BigDecimal.ZERO, "note", "x"))
                 .when().post("/admin/ledger/paymentpoints/" + p.id() + "/adjustments").then().statusCode(400)
                 .body("code", org.hamcrest.Matchers.equalTo("12009"));
         given().auth().oauth2(admin()).when().get("/admin/ledger/paymentpoints/" + p.id() + "/balance").then().statusCode(200)

@@ -4,7 +4,15 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,16 +20,30 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * What the parts of bench/run share: the table of figures (figure, measured, baseline of the same run,
- * ratio, target, met), a service's resident memory from /proc, and bench topics prepared before a bench
- * instance starts. A plain class on the parts' classpath (compiled by the part's script), since each part
- * is a single-file program; bench/certification uses it so far.
+ * ratio, target, met), a service's CPU time and resident memory from /proc, a user's token from the
+ * realm, and bench topics prepared before a bench instance starts. A plain class on the parts' classpath
+ * (compiled by bench/run and bench/certification), since each part is a single-file program.
  */
 public final class BenchSupport {
     public static final String[] HEADER = {"figure", "measured", "baseline (same run)", "ratio", "target", "met"};
+    static final String KEYCLOAK_TOKEN = "http://127.0.0.1:8180/realms/payments/protocol/openid-connect/token";
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private final List<String[]> rows = new ArrayList<>();
+
+    /** A user's access token through the password grant of a realm client whose secret is {@code <client>-secret}. */
+    public static String token(String client, String user, String password, String scope) throws IOException, InterruptedException {
+        String form = Map.of("grant_type", "password", "client_id", client, "client_secret", client + "-secret",
+                        "username", user, "password", password, "scope", scope).entrySet().stream()
+                .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(KEYCLOAK_TOKEN))
+                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return new ObjectMapper().readTree(r.body()).get("access_token").asText();
+    }
 
     /**
      * The topics exist (6 partitions) and {@code group} starts at the end of {@code consumed}, so leftovers of
@@ -65,6 +87,10 @@ public final class BenchSupport {
         }
     }
 
+    public static String fmt(double v) {
+        return String.format("%.0f", v);
+    }
+
     public static String ratio(double measured, double baseline) {
         return baseline == 0 ? "" : String.format("%.2f", measured / baseline);
     }
@@ -81,7 +107,23 @@ public final class BenchSupport {
 
     /** The process's peak resident memory (VmHWM) in kB. */
     public static long peakKb(long pid) throws IOException {
-        return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream().filter(l -> l.startsWith("VmHWM:"))
-                .mapToLong(l -> Long.parseLong(l.replaceAll("\\D", ""))).findFirst().orElse(0);
+        return rssKb(pid)[1];
+    }
+
+    /** The process's resident memory now (VmRSS) and at its peak (VmHWM), in kB. */
+    public static long[] rssKb(long pid) throws IOException {
+        long now = 0, peak = 0;
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith("VmRSS:")) now = Long.parseLong(line.replaceAll("\\D", ""));
+            if (line.startsWith("VmHWM:")) peak = Long.parseLong(line.replaceAll("\\D", ""));
+        }
+        return new long[]{now, peak};
+    }
+
+    /** User + system CPU the process has used, in ms, from /proc/<pid>/stat (fields 14 and 15, in ticks of 10 ms). */
+    public static double cpuMillis(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10.0;
     }
 }

@@ -7,13 +7,8 @@ import com.invoicepay.common.events.EventEnvelope;
 import com.invoicepay.common.events.EventOrigin;
 import com.invoicepay.common.events.InvoiceStatusChanged;
 import com.sun.net.httpserver.HttpServer;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -22,7 +17,6 @@ import java.io.InputStream;
 import java.math.BigDecimal;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -39,7 +33,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * callback-service benchmark (issue #4), run by bench/run against a bench instance of the service
@@ -59,7 +52,6 @@ import java.util.stream.Collectors;
  * <items-per-merchant> <service-pid> <flush-interval-ms>}.
  */
 public class CallbackBench {
-    static final String KEYCLOAK = "http://127.0.0.1:8180/realms/payments/protocol/openid-connect/token";
     static final String DB = "jdbc:postgresql://127.0.0.1:5432/callback_service_bench";
     static final String BOOTSTRAP = "127.0.0.1:9092";
     static final String TOPIC = "callback-bench-invoice-events";
@@ -90,32 +82,33 @@ public class CallbackBench {
 
             double raw = wrk(receiver, seconds, perMerchant);
             double[] delivery = deliveryFromDatabase(base, receiver, ids, perMerchant);
-            double cpu0 = cpuMillis(pid);
+            double cpu0 = BenchSupport.cpuMillis(pid);
             double[] endToEnd = endToEnd(receiver, ids, perMerchant);
-            double cpuPerThousand = (cpuMillis(pid) - cpu0) / (total / 1000.0);
-            double cpu1 = cpuMillis(pid);
+            double cpuPerThousand = (BenchSupport.cpuMillis(pid) - cpu0) / (total / 1000.0);
+            double cpu1 = BenchSupport.cpuMillis(pid);
             long[] latency = steady(receiver, ids, seconds, flushMillis);
-            double steadyCores = (cpuMillis(pid) - cpu1) / (seconds * 1000.0);
-            long[] rss = rss(pid);
+            double steadyCores = (BenchSupport.cpuMillis(pid) - cpu1) / (seconds * 1000.0);
+            long[] rss = BenchSupport.rssKb(pid);
 
             long budget = flushMillis + 250;
-            System.out.println();
-            System.out.printf("callback-service benchmark (%d merchants x %d items = %d; %d s per phase; flush interval %d ms)%n",
-                    merchants, perMerchant, total, seconds, flushMillis);
-            table(new String[]{"figure", "measured", "baseline (same run)", "ratio", "target", "met"},
-                    row("items delivered/s, " + total + " pending items of " + merchants + " merchants", fmt(delivery[0]) + " /s ("
-                                    + fmt(delivery[1]) + " POST/s)", "wrk " + fmt(raw) + " POST/s of " + perMerchant + " items",
-                            ratio(delivery[1], raw) + " (POST/s)", ">= 5000 /s", delivery[0] >= 5000),
-                    row("items delivered/s, " + total + " status events end to end (Kafka in)", fmt(endToEnd[0]) + " /s",
-                            "", "", "", null),
-                    row("  of which: all " + total + " events ingested after", fmt(endToEnd[1]) + " ms", "", "", "", null),
-                    row("  service CPU per 1 000 items, end to end", String.format("%.0f ms", cpuPerThousand), "", "", "", null),
-                    row("event time to receipt p50 / p99 at " + STEADY_RATE + " events/s", latency[0] + " / " + latency[1] + " ms",
-                            "", "", "p99 < " + budget + " ms", latency[1] < budget),
-                    row("  service CPU at " + STEADY_RATE + " events/s", String.format("%.2f cores", steadyCores), "", "", "", null),
-                    row("  events sent / received / max latency", latency[2] + " / " + latency[3] + " / " + latency[4] + " ms",
-                            "", "", "none lost", latency[2] == latency[3]),
-                    row("resident memory now / peak", rss[0] / 1024 + " / " + rss[1] / 1024 + " MB", "", "", "< 350 MB", rss[1] < 350 * 1024));
+            new BenchSupport()
+                    .row("items delivered/s, " + total + " pending items of " + merchants + " merchants",
+                            BenchSupport.fmt(delivery[0]) + " /s (" + BenchSupport.fmt(delivery[1]) + " POST/s)",
+                            "wrk " + BenchSupport.fmt(raw) + " POST/s of " + perMerchant + " items",
+                            BenchSupport.ratio(delivery[1], raw) + " (POST/s)", ">= 5000 /s", delivery[0] >= 5000)
+                    .row("items delivered/s, " + total + " status events end to end (Kafka in)", BenchSupport.fmt(endToEnd[0]) + " /s",
+                            "", "", "", null)
+                    .row("  of which: all " + total + " events ingested after", BenchSupport.fmt(endToEnd[1]) + " ms", "", "", "", null)
+                    .row("  service CPU per 1 000 items, end to end", String.format("%.0f ms", cpuPerThousand), "", "", "", null)
+                    .row("event time to receipt p50 / p99 at " + STEADY_RATE + " events/s", latency[0] + " / " + latency[1] + " ms",
+                            "", "", "p99 < " + budget + " ms", latency[1] < budget)
+                    .row("  service CPU at " + STEADY_RATE + " events/s", String.format("%.2f cores", steadyCores), "", "", "", null)
+                    .row("  events sent / received / max latency", latency[2] + " / " + latency[3] + " / " + latency[4] + " ms",
+                            "", "", "none lost", latency[2] == latency[3])
+                    .row("resident memory now / peak", rss[0] / 1024 + " / " + rss[1] / 1024 + " MB", "", "", "< 350 MB",
+                            rss[1] < 350 * 1024)
+                    .print(String.format("callback-service benchmark (%d merchants x %d items = %d; %d s per phase; flush interval %d ms)",
+                            merchants, perMerchant, total, seconds, flushMillis));
         }
     }
 
@@ -123,20 +116,8 @@ public class CallbackBench {
 
     /** The bench topics exist and the bench group starts at their end, so leftovers of a broken run are ignored. */
     static void prepare(String prefix, String group) throws Exception {
-        try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", BOOTSTRAP))) {
-            Set<String> existing = admin.listTopics().names().get();
-            List<String> topics = List.of(prefix + "invoice-events", prefix + "callback-commands");
-            List<NewTopic> missing = topics.stream().filter(t -> !existing.contains(t)).map(t -> new NewTopic(t, 6, (short) 1)).toList();
-            if (!missing.isEmpty()) {
-                admin.createTopics(missing).all().get();
-            }
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            admin.describeTopics(topics).allTopicNames().get().forEach((topic, description) ->
-                    description.partitions().forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest())));
-            Map<TopicPartition, OffsetAndMetadata> ends = new HashMap<>();
-            admin.listOffsets(latest).all().get().forEach((p, info) -> ends.put(p, new OffsetAndMetadata(info.offset())));
-            admin.alterConsumerGroupOffsets(group, ends).all().get();
-        }
+        List<String> topics = List.of(prefix + "invoice-events", prefix + "callback-commands");
+        BenchSupport.prepareTopics(BOOTSTRAP, topics, topics, group);
     }
 
     // ---- phases ---------------------------------------------------------------------------------------
@@ -220,7 +201,7 @@ public class CallbackBench {
     /** Every merchant's items pending in the database at once (one commit), then one pass: items/s, requests/s. */
     static double[] deliveryFromDatabase(String base, Receiver receiver, List<UUID> ids, int perMerchant) throws Exception {
         long expected = (long) ids.size() * perMerchant;
-        String admin = token("ops-admin", "ops-admin-password");
+        String admin = BenchSupport.token("integrator-app", "ops-admin", "ops-admin-password", "openid");
         try (Connection db = db(); PreparedStatement insert = db.prepareStatement("""
                 insert into pending_item (event_id, merchant_id, invoice_id, status, status_date, sequence, received_at)
                 select gen_random_uuid(), m, gen_random_uuid(), 'Created', now() - make_interval(secs => g), 0, now()
@@ -405,57 +386,5 @@ public class CallbackBench {
             rows.next();
             return rows.getLong(1);
         }
-    }
-
-    static String token(String user, String password) throws Exception {
-        String form = Map.of("grant_type", "password", "client_id", "integrator-app", "client_secret", "integrator-app-secret",
-                        "username", user, "password", password, "scope", "openid").entrySet().stream()
-                .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(KEYCLOAK))
-                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        return JSON.readTree(r.body()).get("access_token").asText();
-    }
-
-    /** VmRSS and VmHWM (peak) of the service, in kB. */
-    /** User + system CPU the process has used, from /proc/<pid>/stat (fields 14 and 15, in clock ticks of 10 ms). */
-    static double cpuMillis(long pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10.0;
-    }
-
-    static long[] rss(long pid) throws IOException {
-        long now = 0, peak = 0;
-        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-            if (line.startsWith("VmRSS:")) now = Long.parseLong(line.replaceAll("\\D", ""));
-            if (line.startsWith("VmHWM:")) peak = Long.parseLong(line.replaceAll("\\D", ""));
-        }
-        return new long[]{now, peak};
-    }
-
-    static String[] row(String figure, String measured, String baseline, String ratio, String target, Boolean met) {
-        return new String[]{figure, measured, baseline, ratio, target, met == null ? "" : met ? "yes" : "NO"};
-    }
-
-    static void table(String[] header, String[]... rows) {
-        int[] w = new int[header.length];
-        List<String[]> all = new ArrayList<>();
-        all.add(header);
-        all.addAll(Arrays.asList(rows));
-        for (String[] r : all) for (int i = 0; i < r.length; i++) w[i] = Math.max(w[i], r[i].length());
-        for (String[] r : all) {
-            StringBuilder sb = new StringBuilder("| ");
-            for (int i = 0; i < r.length; i++) sb.append(String.format("%-" + w[i] + "s | ", r[i]));
-            System.out.println(sb.toString().stripTrailing());
-        }
-    }
-
-    static String fmt(double v) {
-        return String.format("%.0f", v);
-    }
-
-    static String ratio(double a, double b) {
-        return b == 0 ? "" : String.format("%.2f", a / b);
     }
 }

@@ -4,20 +4,14 @@ import com.invoicepay.common.events.EnvelopeSerializer;
 import com.invoicepay.common.events.EventEnvelope;
 import com.invoicepay.common.events.EventJson;
 import com.invoicepay.common.events.InvoiceStatusChanged;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -51,7 +45,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public class ReportBench {
     static final String BOOTSTRAP = "127.0.0.1:9092";
-    static final String KEYCLOAK = "http://127.0.0.1:8180/realms/payments/protocol/openid-connect/token";
     static final String DB = "jdbc:postgresql://127.0.0.1:5432/report_service_bench";
     static final UUID MERCHANT = UUID.fromString("7c9e6679-7425-40de-944b-e07fc1f90ae7"); // merchant-1 of the realm
     static final ObjectMapper JSON = EventJson.MAPPER;
@@ -68,9 +61,9 @@ public class ReportBench {
         String prefix = "report-bench-";
 
         double[] ingest = ingest(prefix, events);
-        List<String[]> rows = new ArrayList<>();
-        rows.add(row("InvoicePaid events booked into the ledger /s (" + events + " events, half Instant)",
-                fmt(ingest[0]) + " /s", "", "", "", null));
+        BenchSupport table = new BenchSupport();
+        table.row("InvoicePaid events booked into the ledger /s (" + events + " events, half Instant)",
+                BenchSupport.fmt(ingest[0]) + " /s", "", "", "", null);
         Map<Integer, Long> peaks = new LinkedHashMap<>();
         for (int i = 4; i < args.length; i++) {
             int lines = Integer.parseInt(args[i]);
@@ -80,41 +73,27 @@ public class ReportBench {
             long baseline = baseline(statement);
             Files.delete(statement);
             peaks.put(lines, service[1]);
-            rows.add(row(String.format("reconcile %,d lines (%d MB), upload to Completed", lines, sizeMb),
+            table.row(String.format("reconcile %,d lines (%d MB), upload to Completed", lines, sizeMb),
                     String.format("%.1f s", service[0] / 1000.0), String.format("psql %.1f s", baseline / 1000.0),
-                    ratio(service[0], baseline), "<= 2x", service[0] <= 2 * baseline));
-            rows.add(row(String.format("  peak resident memory during the %,d-line run", lines), service[1] / 1024 + " MB",
-                    "", "", "< 400 MB", service[1] < 400 * 1024));
+                    BenchSupport.ratio(service[0], baseline), "<= 2x", service[0] <= 2 * baseline);
+            table.row(String.format("  peak resident memory during the %,d-line run", lines), service[1] / 1024 + " MB",
+                    "", "", "< 400 MB", service[1] < 400 * 1024);
         }
         if (peaks.size() >= 2) {
             long first = peaks.values().iterator().next();
             long last = new ArrayList<>(peaks.values()).get(peaks.size() - 1);
-            rows.add(row("  peak memory, largest statement vs smallest", "", "", ratio(last, first),
-                    "<= 1.15", last <= first * 1.15));
+            table.row("  peak memory, largest statement vs smallest", "", "", BenchSupport.ratio(last, first),
+                    "<= 1.15", last <= first * 1.15);
         }
-        System.out.println();
-        System.out.println("report-service benchmark");
-        table(new String[]{"figure", "measured", "baseline (same run)", "ratio", "target", "met"}, rows.toArray(String[][]::new));
+        table.print("report-service benchmark");
     }
 
     // ---- before the instance starts -------------------------------------------------------------------
 
     /** The bench topics exist and the bench group starts at their end, so leftovers of an earlier run are ignored. */
     static void prepare(String prefix, String group) throws Exception {
-        try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", BOOTSTRAP))) {
-            Set<String> existing = admin.listTopics().names().get();
-            List<String> topics = List.of(prefix + "invoice-events", prefix + "report-events");
-            List<NewTopic> missing = topics.stream().filter(t -> !existing.contains(t)).map(t -> new NewTopic(t, 6, (short) 1)).toList();
-            if (!missing.isEmpty()) {
-                admin.createTopics(missing).all().get();
-            }
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            admin.describeTopics(List.of(prefix + "invoice-events")).allTopicNames().get().forEach((topic, description) ->
-                    description.partitions().forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest())));
-            Map<TopicPartition, OffsetAndMetadata> ends = new HashMap<>();
-            admin.listOffsets(latest).all().get().forEach((p, info) -> ends.put(p, new OffsetAndMetadata(info.offset())));
-            admin.alterConsumerGroupOffsets(group, ends).all().get();
-        }
+        BenchSupport.prepareTopics(BOOTSTRAP, List.of(prefix + "invoice-events", prefix + "report-events"),
+                List.of(prefix + "invoice-events"), group);
     }
 
     // ---- ingestion -----------------------------------------------------------------------------------
@@ -215,12 +194,14 @@ public class ReportBench {
 
     /** Upload to Completed in ms, and the service's peak resident memory (kB) during the run. */
     static long[] reconcile(String base, long pid, Path statement, int lines) throws Exception {
-        resetPeak(pid);
-        AtomicLong peak = new AtomicLong(rss(pid)[0]);
+        if (!BenchSupport.resetPeak(pid)) {
+            System.out.println("cannot reset VmHWM: the peak is sampled every 20 ms only");
+        }
+        AtomicLong peak = new AtomicLong(BenchSupport.rssKb(pid)[0]);
         Thread sampler = new Thread(() -> {
             while (!Thread.currentThread().isInterrupted()) {
                 try {
-                    peak.accumulateAndGet(rss(pid)[0], Math::max);
+                    peak.accumulateAndGet(BenchSupport.rssKb(pid)[0], Math::max);
                     Thread.sleep(20);
                 } catch (InterruptedException e) {
                     return;
@@ -252,7 +233,7 @@ public class ReportBench {
         long elapsed = (System.nanoTime() - start) / 1_000_000;
         sampler.interrupt();
         sampler.join();
-        long servicePeak = Math.max(peak.get(), rss(pid)[1]);
+        long servicePeak = Math.max(peak.get(), BenchSupport.rssKb(pid)[1]);
         if (!"Completed".equals(summary.path("status").asText())) {
             throw new IllegalStateException("the run did not complete: " + summary);
         }
@@ -339,12 +320,7 @@ public class ReportBench {
             return token;
         }
         tokenAt = System.currentTimeMillis();
-        String form = "grant_type=password&client_id=integrator-app&client_secret=integrator-app-secret&username=merchant-1"
-                + "&password=merchant-1-password&scope=" + URLEncoder.encode("openid transactionreporting", StandardCharsets.UTF_8);
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(KEYCLOAK))
-                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        token = JSON.readTree(r.body()).get("access_token").asText();
+        token = BenchSupport.token("integrator-app", "merchant-1", "merchant-1-password", "openid transactionreporting");
         return token;
     }
 
@@ -357,49 +333,5 @@ public class ReportBench {
             rs.next();
             return rs.getLong(1);
         }
-    }
-
-    /** Resets the process's peak resident memory (VmHWM), so each run's peak is its own. */
-    static void resetPeak(long pid) {
-        try {
-            Files.writeString(Path.of("/proc/" + pid + "/clear_refs"), "5");
-        } catch (IOException e) {
-            System.out.println("cannot reset VmHWM (" + e.getMessage() + "): the peak is sampled every 20 ms only");
-        }
-    }
-
-    /** VmRSS and VmHWM (peak) of the service, in kB. */
-    static long[] rss(long pid) throws IOException {
-        long now = 0, peak = 0;
-        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-            if (line.startsWith("VmRSS:")) now = Long.parseLong(line.replaceAll("\\D", ""));
-            if (line.startsWith("VmHWM:")) peak = Long.parseLong(line.replaceAll("\\D", ""));
-        }
-        return new long[]{now, peak};
-    }
-
-    static String[] row(String figure, String measured, String baseline, String ratio, String target, Boolean met) {
-        return new String[]{figure, measured, baseline, ratio, target, met == null ? "" : met ? "yes" : "NO"};
-    }
-
-    static void table(String[] header, String[]... rows) {
-        int[] w = new int[header.length];
-        List<String[]> all = new ArrayList<>();
-        all.add(header);
-        all.addAll(Arrays.asList(rows));
-        for (String[] r : all) for (int i = 0; i < r.length; i++) w[i] = Math.max(w[i], r[i].length());
-        for (String[] r : all) {
-            StringBuilder sb = new StringBuilder("| ");
-            for (int i = 0; i < r.length; i++) sb.append(String.format("%-" + w[i] + "s | ", r[i]));
-            System.out.println(sb.toString().stripTrailing());
-        }
-    }
-
-    static String fmt(double v) {
-        return String.format("%.0f", v);
-    }
-
-    static String ratio(double a, double b) {
-        return b == 0 ? "" : String.format("%.2f", a / b);
     }
 }

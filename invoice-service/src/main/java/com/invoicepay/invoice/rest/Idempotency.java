@@ -7,6 +7,7 @@ import com.invoicepay.common.gateway.CallerContext;
 import com.invoicepay.invoice.service.InvoiceErrors;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -15,7 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.List;
+import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
@@ -36,38 +37,47 @@ public class Idempotency {
         this.json = json;
     }
 
+    /** In the Hibernate session's transaction (the batch routes). */
     public Uni<Response> once(CallerContext caller, String key, String route, Object body, Supplier<Uni<Response>> action) {
         if (key == null) {
             return action.get();
         }
+        return Panache.getSession().chain(session -> once(Statements.of(session), caller, key, route, body, action));
+    }
+
+    /** In a Vert.x SQL connection's transaction (the single creates). */
+    public Uni<Response> once(SqlConnection connection, CallerContext caller, String key, String route, Object body,
+                              Supplier<Uni<Response>> action) {
+        if (key == null) {
+            return action.get();
+        }
+        return once(Statements.of(connection), caller, key, route, body, action);
+    }
+
+    private Uni<Response> once(Statements sql, CallerContext caller, String key, String route, Object body,
+                               Supplier<Uni<Response>> action) {
         if (key.isBlank() || key.length() > 255 || !key.chars().allMatch(c -> c >= 0x21 && c <= 0x7e)) {
             throw InvoiceErrors.input(InvoiceErrors.FIELD_TOO_LONG, "Idempotency-Key must be 1 to 255 visible ASCII characters.");
         }
         String hash = hash(body);
-        List<Object> scope = List.of(caller.clientId(), caller.merchantId(), route, key);
-        return Panache.getSession().chain(session -> session.createNativeQuery("""
-                        delete from idempotency_record where client_id = :client and merchant_id = :merchant and route = :route
-                        and idem_key = :key and created_at < now() - interval '24 hours'""")
-                .setParameter("client", scope.get(0)).setParameter("merchant", scope.get(1))
-                .setParameter("route", route).setParameter("key", key).executeUpdate()
-                .chain(() -> session.createNativeQuery("""
-                                insert into idempotency_record (client_id, merchant_id, route, idem_key, request_hash)
-                                values (:client, :merchant, :route, :key, :hash) on conflict do nothing""")
-                        .setParameter("client", scope.get(0)).setParameter("merchant", scope.get(1))
-                        .setParameter("route", route).setParameter("key", key).setParameter("hash", hash).executeUpdate())
+        String client = caller.clientId();
+        UUID merchant = caller.merchantId();
+        return sql.update("""
+                        delete from idempotency_record where client_id = $1 and merchant_id = $2 and route = $3
+                        and idem_key = $4 and created_at < now() - interval '24 hours'""", client, merchant, route, key)
+                .chain(() -> sql.update("""
+                        insert into idempotency_record (client_id, merchant_id, route, idem_key, request_hash)
+                        values ($1, $2, $3, $4, $5) on conflict do nothing""", client, merchant, route, key, hash))
                 .chain(inserted -> inserted == 1
-                        ? action.get().call(response -> session.createNativeQuery("""
-                                        update idempotency_record set status = :status, body = :body
-                                        where client_id = :client and merchant_id = :merchant and route = :route and idem_key = :key""")
-                                .setParameter("status", response.getStatus()).setParameter("body", write(response.getEntity()))
-                                .setParameter("client", scope.get(0)).setParameter("merchant", scope.get(1))
-                                .setParameter("route", route).setParameter("key", key).executeUpdate())
-                        : session.createNativeQuery("""
+                        ? action.get().call(response -> sql.update("""
+                                        update idempotency_record set status = $5, body = $6
+                                        where client_id = $1 and merchant_id = $2 and route = $3 and idem_key = $4""",
+                                client, merchant, route, key, response.getStatus(), write(response.getEntity())))
+                        : sql.row("""
                                         select request_hash, status, body from idempotency_record
-                                        where client_id = :client and merchant_id = :merchant and route = :route and idem_key = :key""", Object[].class)
-                                .setParameter("client", scope.get(0)).setParameter("merchant", scope.get(1))
-                                .setParameter("route", route).setParameter("key", key).getSingleResult()
-                                .map(row -> replay(hash, row))));
+                                        where client_id = $1 and merchant_id = $2 and route = $3 and idem_key = $4""",
+                                        client, merchant, route, key)
+                                .map(row -> replay(hash, row)));
     }
 
     private static Response replay(String hash, Object[] row) {

@@ -55,15 +55,17 @@ public class InvoicesResource {
         this.caller = caller;
     }
 
+    /** The single creates run on a Vert.x SQL connection, not in a Hibernate session ({@link InvoiceService#create}). */
     @POST
-    @WithTransaction
     @Operation(summary = "Create an invoice.")
     public Uni<Response> create(@PathParam("merchantId") UUID merchantId, @HeaderParam(Idempotency.HEADER) String key,
                                 InvoiceInput invoice) {
         observe(invoice);
-        return idempotency.once(caller, key, "create", invoice, () -> invoices.create(merchantId, invoice, InvoiceService.DIRECT, origin())
-                .invoke(created -> caller.observeInvoice(created.id))
-                .map(created -> Response.ok(new InvoiceResultModel(created.id)).build()));
+        EventOrigin origin = origin();
+        return invoices.inTransaction(connection -> idempotency.once(connection, caller, key, "create", invoice,
+                () -> invoices.create(connection, merchantId, invoice, InvoiceService.DIRECT, origin)
+                        .invoke(created -> caller.observeInvoice(created.id))
+                        .map(created -> Response.ok(new InvoiceResultModel(created.id)).build())));
     }
 
     @POST
@@ -81,14 +83,15 @@ public class InvoicesResource {
 
     @POST
     @Path("/link")
-    @WithTransaction
     @Operation(summary = "Create an invoice link.", description = "Answers the user-redirect link to the payer page.")
     public Uni<Response> createLink(@PathParam("merchantId") UUID merchantId, @HeaderParam(Idempotency.HEADER) String key,
                                     InvoiceInput invoice) {
         observe(invoice);
-        return idempotency.once(caller, key, "link", invoice, () -> invoices.create(merchantId, invoice, InvoiceService.LINK, origin())
-                .invoke(created -> caller.observeInvoice(created.id))
-                .map(created -> Response.ok(new InvoiceLinkResultModel(created.id, payerLinks.of(created))).build()));
+        EventOrigin origin = origin();
+        return invoices.inTransaction(connection -> idempotency.once(connection, caller, key, "link", invoice,
+                () -> invoices.create(connection, merchantId, invoice, InvoiceService.LINK, origin)
+                        .invoke(created -> caller.observeInvoice(created.id))
+                        .map(created -> Response.ok(new InvoiceLinkResultModel(created.id, payerLinks.of(created))).build())));
     }
 
     @POST

@@ -11,11 +11,14 @@ import com.invoicepay.common.outbox.Outbox;
 import com.invoicepay.invoice.persistence.ConsumerCard;
 import com.invoicepay.invoice.persistence.Invoice;
 import com.invoicepay.invoice.persistence.InvoiceIssuer;
+import com.invoicepay.invoice.persistence.InvoiceRows;
 import com.invoicepay.invoice.persistence.SandboxConsumer;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.hibernate.exception.ConstraintViolationException;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -27,13 +30,15 @@ import java.time.LocalDate;
 import java.util.HexFormat;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 
 import static com.invoicepay.invoice.service.InvoiceErrors.*;
 
 /**
  * The invoice's life: creation, the payer's accept or reject, the scheduled payment, expiry and
  * cancel. Every status change and its event (DESIGN.md "Events") commit in one transaction
- * through the outbox. Callers run these inside {@code Panache.withTransaction}.
+ * through the outbox. The single create runs on a Vert.x SQL connection ({@link #inTransaction});
+ * callers run the others inside {@code Panache.withTransaction}.
  */
 @ApplicationScoped
 public class InvoiceService {
@@ -53,8 +58,10 @@ public class InvoiceService {
     private final Outbox outbox;
     private final PlatformConfig config;
     private final PayerLinks payerLinks;
+    private final Pool pool;
 
-    public InvoiceService(Clock clock, Outbox outbox, PlatformConfig config, PayerLinks payerLinks) {
+    public InvoiceService(Clock clock, Outbox outbox, PlatformConfig config, PayerLinks payerLinks, Pool pool) {
+        this.pool = pool;
         this.clock = clock;
         this.outbox = outbox;
         this.config = config;
@@ -66,58 +73,60 @@ public class InvoiceService {
         return LocalDate.ofInstant(clock.instant(), issuer.zone());
     }
 
-    /** Creates one InvoiceDirect or InvoiceLink: every rule checked first, nothing stored on a refusal. */
-    public Uni<Invoice> create(UUID merchantId, InvoiceInput in, String kind, EventOrigin origin) {
+    /**
+     * Creates one InvoiceDirect or InvoiceLink in {@code connection}'s transaction: every rule checked first,
+     * nothing stored on a refusal. Four statements (issuer, consumer, invoice, outbox), no Hibernate session;
+     * the caller nudges the relay once the transaction committed ({@link #inTransaction}).
+     */
+    public Uni<Invoice> create(SqlConnection connection, UUID merchantId, InvoiceInput in, String kind, EventOrigin origin) {
+        boolean link = LINK.equals(kind);
         UUID issuerId = in == null ? null : in.invoiceIssuer();
-        return (issuerId == null ? Uni.createFrom().<InvoiceIssuer>nullItem() : InvoiceIssuer.ofMerchant(merchantId, issuerId))
+        return (issuerId == null ? Uni.createFrom().<InvoiceIssuer>nullItem() : InvoiceRows.issuerOf(connection, merchantId, issuerId))
                 .chain(issuer -> {
-                    InvoiceRules.Checked checked = InvoiceRules.check(in, issuer, issuer == null ? null : today(issuer), LINK.equals(kind));
-                    String hash = requestHash(merchantId, kind, in);
-                    return checkConsumer(merchantId, checked.consumerPhone(), today(issuer), LINK.equals(kind))
+                    LocalDate today = issuer == null ? null : today(issuer);
+                    InvoiceRules.Checked checked = InvoiceRules.check(in, issuer, today, link);
+                    return checkConsumer(connection, merchantId, checked.consumerPhone(), today)
                             .chain(() -> {
-                                Invoice invoice = newInvoice(merchantId, issuer, in, checked, kind, hash);
+                                Invoice invoice = newInvoice(merchantId, issuer, in, checked, kind, requestHash(merchantId, kind, in));
                                 // 10104 is the unique index on (merchant, request hash) refusing the insert: no
                                 // look-up first, so an identical request costs nothing extra and a race cannot pass
-                                return invoice.<Invoice>persistAndFlush()
-                                        .onFailure(ConstraintViolationException.class)
+                                return InvoiceRows.insert(connection, invoice)
+                                        .onFailure(InvoiceService::identicalRequest)
                                         .transform(e -> conflict(INVOICE_ALREADY_EXISTS, "Invoice already exists"))
-                                        .chain(() -> announce(invoice, origin))
+                                        .chain(() -> outbox.add(connection, Topics.INVOICE_EVENTS, merchantId.toString(),
+                                                event(invoice, issuer, origin)))
                                         .replaceWith(invoice);
                             });
                 });
     }
 
-    /**
-     * 10101, 10102 and 10314: the consumer exists, can receive, and has room today. One statement: whether the
-     * consumer exists and can receive, and how many invoices this merchant sent it today, in one round trip.
-     */
-    private Uni<Void> checkConsumer(UUID merchantId, String phone, LocalDate today, boolean link) {
+    /** Runs {@code work} in one transaction on the pool; after the commit the relay publishes what it announced. */
+    public <T> Uni<T> inTransaction(Function<SqlConnection, Uni<T>> work) {
+        return pool.withTransaction(work).invoke(outbox::nudge);
+    }
+
+    private static boolean identicalRequest(Throwable failure) {
+        return failure instanceof PgException pg && "23505".equals(pg.getSqlState())
+                && "invoice_identical_request".equals(pg.getConstraint());
+    }
+
+    /** 10101, 10102 and 10314: the consumer exists, can receive, and has room today (one statement). */
+    private Uni<Void> checkConsumer(SqlConnection connection, UUID merchantId, String phone, LocalDate today) {
         if (phone == null) {
             return Uni.createFrom().voidItem();
         }
-        // HQL, not native SQL: Hibernate caches a native query's plan under its result mapping, and an ad hoc
-        // mapping (Object[].class) never equals the last one, so each create added a plan and searched a full cache
-        // (about a tenth of the CPU per create under the bench, JFR); an HQL plan is found again by its text
-        return Panache.getSession().chain(session -> session.createSelectionQuery("""
-                        select c.available, (select count(*) from Invoice i where i.merchantId = :merchant
-                                and i.consumerPhone = :phone and i.createdOn = :today and i.status <> 'Invalid')
-                        from SandboxConsumer c where c.phoneNumber = :phone""", Object[].class)
-                .setParameter("merchant", merchantId)
-                .setParameter("phone", phone)
-                .setParameter("today", today)
-                .getResultList())
-                .invoke(rows -> {
-                    if (rows.isEmpty()) {
-                        throw input(CONSUMER_NOT_FOUND, "No consumer has the phone number " + mask(phone) + ".");
-                    }
-                    if (!(Boolean) rows.get(0)[0]) {
-                        throw input(CONSUMER_NOT_AVAILABLE, "The consumer " + mask(phone) + " cannot receive invoices.");
-                    }
-                    if (((Number) rows.get(0)[1]).longValue() >= DAILY_LIMIT) {
-                        throw input(DAILY_LIMIT_REACHED, "The consumer has received the daily limit of "
-                                + DAILY_LIMIT + " invoices from this merchant today.");
-                    }
-                }).replaceWithVoid();
+        return InvoiceRows.consumer(connection, merchantId, phone, today).invoke(consumer -> {
+            if (consumer == null) {
+                throw input(CONSUMER_NOT_FOUND, "No consumer has the phone number " + mask(phone) + ".");
+            }
+            if (!consumer.available()) {
+                throw input(CONSUMER_NOT_AVAILABLE, "The consumer " + mask(phone) + " cannot receive invoices.");
+            }
+            if (consumer.receivedToday() >= DAILY_LIMIT) {
+                throw input(DAILY_LIMIT_REACHED, "The consumer has received the daily limit of "
+                        + DAILY_LIMIT + " invoices from this merchant today.");
+            }
+        }).replaceWithVoid();
     }
 
     Invoice newInvoice(UUID merchantId, InvoiceIssuer issuer, InvoiceInput in, InvoiceRules.Checked checked,

@@ -27,9 +27,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * certification.portal.session-secret (issue #9), as replicas behind one host must: a login begun on one
  * certification-service process (its state cookie holds the PKCE verifier) is completed by another started with the
  * same secret, whose session cookie then opens the administrators' page, while a process with another secret (the
- * stack's) refuses the same cookie; a secret too short is refused at start. The processes are the test's own (port
- * 8094, the second-replica port of DESIGN.md) on a private PostgreSQL, with consumer groups of their own; Keycloak is
- * the stack's.
+ * stack's) refuses the same cookie (an API client gets 401, a browser has it deleted and logs in again); a secret too
+ * short is refused at start. The processes are the test's own (port 8094, the second-replica port of DESIGN.md) on a
+ * private PostgreSQL, with consumer groups of their own; Keycloak is the stack's.
  */
 class PortalSessionTest {
     static final int PG_PORT = 55436;
@@ -92,10 +92,17 @@ class PortalSessionTest {
         HttpResponse<String> sameSecret = withCookie(BASE + "/onboarding/admin", session);
         assertEquals(200, sameSecret.statusCode(), sameSecret.body());
         assertTrue(sameSecret.body().contains("<h1>Onboarding administration</h1>"));
-        // (401 with the API's error body rather than a new login: a page visitor with a stale cookie is stuck until it expires)
         HttpResponse<String> otherSecret = withCookie(STACK + "/onboarding/admin", session);
         assertEquals(401, otherSecret.statusCode(), otherSecret.body());
         assertFalse(otherSecret.body().contains("Onboarding administration"), otherSecret.body());
+        // a browser there is not stuck with it: the cookie is deleted and the page asked for again, which starts a login
+        HttpResponse<String> browserThere = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build()
+                .send(HttpRequest.newBuilder(URI.create(STACK + "/onboarding/admin")).header("Cookie", session)
+                        .header("Accept", "text/html").GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(302, browserThere.statusCode(), browserThere.body());
+        assertTrue(location(browserThere).endsWith("/onboarding/admin"), location(browserThere));
+        assertTrue(browserThere.headers().allValues("Set-Cookie").stream().anyMatch(c -> c.startsWith("q_session_portal=;")
+                && c.contains("Max-Age=0")), "the session cookie is deleted: " + browserThere.headers().map());
     }
 
     static Process start(String which) throws Exception {

@@ -28,6 +28,24 @@ class OnboardingPagesTest {
     static final String API = "/api/v1/onboarding";
 
     @Test
+    void aBrowsersUnreadableSessionCookieIsDeletedAndTheLoginStartsAgain() {
+        // what a browser keeps after a sandbox restart or under another replica's secret: no longer decryptable
+        String stale = "q_session_portal=eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0.stale.session.cookie";
+        var again = given().redirects().follow(false).header("Cookie", stale).accept("text/html,application/xhtml+xml")
+                .when().get("/onboarding/admin?tab=apps").then().statusCode(302)
+                .header("Location", org.hamcrest.Matchers.endsWith("/onboarding/admin?tab=apps")).extract();
+        String deleted = again.headers().getValues("Set-Cookie").stream().filter(c -> c.startsWith("q_session_portal="))
+                .findFirst().orElseThrow(() -> new AssertionError("the session cookie is deleted: " + again.headers()));
+        assertTrue(deleted.contains("Max-Age=0") && deleted.startsWith("q_session_portal=;"), deleted);
+        // without it, the same page leads to Keycloak's login
+        given().redirects().follow(false).accept("text/html").when().get("/onboarding/admin?tab=apps").then().statusCode(302)
+                .header("Location", org.hamcrest.Matchers.containsString("/protocol/openid-connect/auth"));
+        // a client that does not ask for a page keeps the API's 401 with its error body
+        given().redirects().follow(false).header("Cookie", stale).when().get("/onboarding/admin").then().statusCode(401)
+                .body("error_code", equalTo("90001"));
+    }
+
+    @Test
     void anAdministratorAndAnIntegratorsUserSeeTheirPagesAfterLoggingInThroughKeycloak() throws Exception {
         String adminToken = Keycloak.userToken(INTEGRATOR_APP_2, LocalStack.OPS_ADMIN, "openid");
         String suffix = UUID.randomUUID().toString().substring(0, 8);

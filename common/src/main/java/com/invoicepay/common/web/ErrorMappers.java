@@ -11,10 +11,12 @@ import io.quarkus.security.UnauthorizedException;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import java.net.URI;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -24,6 +26,8 @@ import java.util.stream.Collectors;
  */
 public class ErrorMappers {
     private static final Logger LOG = Logger.getLogger(ErrorMappers.class);
+    /** Quarkus OIDC's session cookies of web-app tenants: q_session_<tenant>, and its chunks. */
+    private static final String SESSION_COOKIE_PREFIX = "q_session";
 
     @Inject
     ErrorResponses errors;
@@ -133,8 +137,31 @@ public class ErrorMappers {
     }
 
     private Response unauthorized(ContainerRequestContext request) {
+        if (isPageVisitWithUnreadableSession(request)) {
+            // a session cookie of a page's code flow that no longer authenticates (a restarted sandbox, another
+            // secret, a logged-out session): deleted, and the same page asked for again, which starts a new login;
+            // left in place the visitor would get this 401 until the cookie expired
+            Response.ResponseBuilder again = Response.status(Response.Status.FOUND)
+                    .location(URI.create(request.getUriInfo().getRequestUri().getRawPath()
+                            + (request.getUriInfo().getRequestUri().getRawQuery() == null ? ""
+                            : "?" + request.getUriInfo().getRequestUri().getRawQuery())))
+                    .header("Cache-Control", "no-store");
+            request.getCookies().keySet().stream().filter(name -> name.startsWith(SESSION_COOKIE_PREFIX))
+                    .forEach(name -> again.cookie(new NewCookie.Builder(name).value("").path("/").maxAge(0).httpOnly(true)
+                            .sameSite(NewCookie.SameSite.LAX).build()));
+            return again.build();
+        }
         return errors.of(401, ErrorKind.InputError, PlatformErrors.TOKEN_MISSING_OR_INVALID,
                 "A valid bearer access token is required.", CorrelationIds.of(request));
+    }
+
+    /** A browser's GET of a page (HTML accepted, no bearer token) that carries a code-flow session cookie. */
+    private static boolean isPageVisitWithUnreadableSession(ContainerRequestContext request) {
+        String accept = request.getHeaderString("Accept");
+        return ("GET".equals(request.getMethod()) || "HEAD".equals(request.getMethod()))
+                && request.getHeaderString("Authorization") == null
+                && accept != null && accept.contains("text/html")
+                && request.getCookies().keySet().stream().anyMatch(name -> name.startsWith(SESSION_COOKIE_PREFIX));
     }
 
     private Response input(String code, String description, ContainerRequestContext request) {

@@ -75,8 +75,8 @@ public class InvoiceService {
 
     /**
      * Creates one InvoiceDirect or InvoiceLink in {@code connection}'s transaction: every rule checked first,
-     * nothing stored on a refusal. Four statements (issuer, consumer, invoice, outbox), no Hibernate session;
-     * the caller nudges the relay once the transaction committed ({@link #inTransaction}).
+     * nothing stored on a refusal. Four statements (issuer, consumer, invoice, outbox) in three round trips, no
+     * Hibernate session; the caller nudges the relay once the transaction committed ({@link #inTransaction}).
      */
     public Uni<Invoice> create(SqlConnection connection, UUID merchantId, InvoiceInput in, String kind, EventOrigin origin) {
         boolean link = LINK.equals(kind);
@@ -89,12 +89,15 @@ public class InvoiceService {
                             .chain(() -> {
                                 Invoice invoice = newInvoice(merchantId, issuer, in, checked, kind, requestHash(merchantId, kind, in));
                                 // 10104 is the unique index on (merchant, request hash) refusing the insert: no
-                                // look-up first, so an identical request costs nothing extra and a race cannot pass
-                                return InvoiceRows.insert(connection, invoice)
+                                // look-up first, so an identical request costs nothing extra and a race cannot pass.
+                                // The invoice and its event row go out together (pipelined, one round trip): a refused
+                                // insert fails the transaction, and its own failure, answered first, is the one reported
+                                return Uni.combine().all().unis(InvoiceRows.insert(connection, invoice),
+                                                outbox.add(connection, Topics.INVOICE_EVENTS, merchantId.toString(),
+                                                        event(invoice, issuer, origin)))
+                                        .discardItems()
                                         .onFailure(InvoiceService::identicalRequest)
                                         .transform(e -> conflict(INVOICE_ALREADY_EXISTS, "Invoice already exists"))
-                                        .chain(() -> outbox.add(connection, Topics.INVOICE_EVENTS, merchantId.toString(),
-                                                event(invoice, issuer, origin)))
                                         .replaceWith(invoice);
                             });
                 });

@@ -64,6 +64,19 @@ class InvoiceRulesTest {
     }
 
     @Test
+    void aLocalDateTimeIsReadAsItsDateAndAPlainDateAsIs() {
+        // no offset: the date as written, whatever the zone; a plain date is read first, so it is never mistaken
+        InvoiceInput local = with(b -> b.dueDate("2026-04-14T23:30:00"));
+        assertEquals(LocalDate.of(2026, 4, 14), InvoiceRules.check(local, issuer("FI", true), TODAY, false).dueDate());
+        // ISO-8601 lets the separator be a lower-case t: still a date-time, 01:30 on the 15th in Copenhagen
+        assertEquals(LocalDate.of(2026, 4, 15), InvoiceRules.check(with(b -> b.dueDate("2026-04-14t23:30:00+00:00")),
+                issuer("DK", true), TODAY, false).dueDate());
+        assertEquals(LocalDate.of(2026, 4, 16), InvoiceRules.check(with(b -> b.dueDate("2026-04-16")),
+                issuer("FI", true), TODAY, false).dueDate());
+        assertEquals("11009", codeOf(with(b -> b.dueDate("2026-04-16 10:00")), issuer("DK", true), false));
+    }
+
+    @Test
     void issuerNotFoundIs10202() {
         assertEquals("10202", codeOf(valid(), null, false));
     }

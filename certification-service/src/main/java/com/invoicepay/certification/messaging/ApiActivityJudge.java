@@ -28,6 +28,8 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -35,7 +37,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.IntFunction;
 
@@ -50,11 +51,14 @@ import java.util.function.IntFunction;
  * <p>
  * A polled batch is judged together: records of versions no run judges are dropped through the
  * in-memory {@link ActiveRuns}; the rest takes one transaction with a fixed number of statements
- * (dedup rows, the runs with their open cases, the evidence the batch's calls need, then the
- * remembered invoices and merchants, the new evidence and the verdicts, each one statement over
- * arrays), judged in record order so a call sees the evidence of the calls before it. Idempotent
- * on {@code eventId} (processed_event, consumer {@value #CONSUMER}) in that transaction; the offsets
- * are committed after it.
+ * (dedup rows, the runs with their open cases locked and their versions, then the remembered
+ * invoices and merchants, the new evidence, the repeats and the changed cases, each one statement
+ * over arrays), judged in record order so a call sees the evidence of the calls before it. What a
+ * case's judging needs of its evidence is kept in memory ({@link JudgedCases}) and read only when the
+ * case's version moved, so a judged call costs the same however much traffic the case has seen. A
+ * call like ones already listed (same assertion and outcome) is counted on the last of them
+ * ({@code repeats}) instead of a row of its own. Idempotent on {@code eventId} (processed_event,
+ * consumer {@value #CONSUMER}) in that transaction; the offsets are committed after it.
  */
 @ApplicationScoped
 public class ApiActivityJudge {
@@ -62,50 +66,18 @@ public class ApiActivityJudge {
     /** Not "api-activity": that channel name is common's outgoing emitter (ApiActivityRecorder). */
     static final String CHANNEL = "api-activity-in";
     private static final Logger LOG = Logger.getLogger(ApiActivityJudge.class);
-    /**
-     * What the batch's calls need of a case's evidence, in the order it occurred, whatever its length: of the
-     * evidence that satisfies an assertion only the first few per assertion (a verdict needs the first, or the
-     * first per status of a command) and the MATCHED calls of the batch's sessions (refreshed-session); COUNTED
-     * only within the batch's forbidden windows (counted_from null: no forbidden assertion) and of its invoices
-     * unless an assertion counts every invoice; OBSERVED only of the batch's sessions; OTHER_STATUS not at all
-     * (only counted, below); anything else, which fails a case, all of it.
-     */
-    private static final String EVIDENCE = """
-            with k as (select * from unnest($1::uuid[], $2::int[], $3::timestamptz[], $4::boolean[], $5::int[])
-                         as k(run_id, ordinal, counted_from, any_invoice, firsts)),
-            e as (select e.id, e.run_id, e.ordinal, e.assertion_index, e.outcome, e.occurred_at, e.invoice_id, e.session_id,
-                         e.token_issued_at, e.reason, k.counted_from, k.any_invoice, k.firsts,
-                         row_number() over (partition by e.run_id, e.ordinal, e.assertion_index, e.outcome order by e.occurred_at, e.id) as nth
-                  from case_evidence e join k on e.run_id = k.run_id and e.ordinal = k.ordinal
-                  where e.outcome <> 'OTHER_STATUS')
-            select * from e
-            where (e.outcome in ('MATCHED', 'SENT', 'ACCEPTED') and e.nth <= e.firsts)
-               or (e.outcome in ('MATCHED', 'OBSERVED') and e.session_id = any($7))
-               or (e.outcome = 'COUNTED' and e.occurred_at >= e.counted_from
-                   and (e.any_invoice or e.invoice_id is null or e.invoice_id = any($6)))
-               or e.outcome not in ('MATCHED', 'SENT', 'ACCEPTED', 'OBSERVED', 'COUNTED')
-            order by e.occurred_at, e.id""";
-    private static final String OTHER_STATUS_COUNTS = """
-            select e.run_id, e.ordinal, count(*) as n
-            from case_evidence e join unnest($1::uuid[], $2::int[]) as k(run_id, ordinal) on e.run_id = k.run_id and e.ordinal = k.ordinal
-            where e.outcome = 'OTHER_STATUS' group by e.run_id, e.ordinal""";
     private static final String INSERT_EVIDENCE = """
             insert into case_evidence (id, run_id, ordinal, assertion_index, outcome, event_id, occurred_at, correlation_id,
                                        merchant_id, method, route, status, source, event_type, invoice_id, session_id,
-                                       token_issued_at, observed_values, reason)
+                                       token_issued_at, observed_values, reason, repeats, last_repeat_at)
             select * from unnest($1::uuid[], $2::uuid[], $3::int[], $4::int[], $5::varchar[], $6::uuid[], $7::timestamptz[],
                                  $8::varchar[], $9::uuid[], $10::varchar[], $11::varchar[], $12::int[], $13::varchar[],
-                                 $14::varchar[], $15::uuid[], $16::varchar[], $17::timestamptz[], $18::text[], $19::text[])""";
-
-    /**
-     * Open cases' assertions as read, by their text: every batch reads its runs' open cases again, and a case's
-     * assertions never change (a new selection writes new text). Emptied when it grows past {@value #PARSED_MAX}.
-     */
-    private static final Map<String, JsonNode> PARSED = new ConcurrentHashMap<>();
-    private static final int PARSED_MAX = 10_000;
+                                 $14::varchar[], $15::uuid[], $16::varchar[], $17::timestamptz[], $18::text[], $19::text[],
+                                 $20::bigint[], $21::timestamptz[])""";
 
     private final Pool pool;
     private final ActiveRuns activeRuns;
+    private final JudgedCases cases = new JudgedCases();
     private final CaseJudging judging;
     private final Clock clock;
     private final Counter judged;
@@ -127,11 +99,12 @@ public class ApiActivityJudge {
     private record Observed(EventEnvelope event, ApiCall call, ActiveRuns.Version version) {
     }
 
-    /** A selected run of the batch, with its open cases in ordinal order. */
+    /** A selected run of the batch, with its open cases in ordinal order (their states once loaded). */
     private static final class Run {
         final UUID id;
         final Instant selectedAt;
-        final List<Case> cases = new ArrayList<>();
+        final Map<RunCase.Key, Long> versions = new LinkedHashMap<>();
+        final List<JudgedCases.State> cases = new ArrayList<>();
         UUID merchantId;
         boolean merchantSeen;
 
@@ -139,31 +112,6 @@ public class ApiActivityJudge {
             this.id = id;
             this.selectedAt = selectedAt;
             this.merchantId = merchantId;
-        }
-    }
-
-    /** An open case: its evidence so far (loaded, then this batch's in record order). */
-    private static final class Case {
-        final RunCase runCase;
-        final JsonNode assertions;
-        final List<CaseEvidence> evidence = new ArrayList<>();
-        /** OTHER_STATUS evidence of earlier batches, counted but not read. */
-        long otherStatusNotRead;
-        Instant countedFrom;
-        boolean anyInvoice;
-
-        Case(RunCase runCase, JsonNode assertions) {
-            this.runCase = runCase;
-            this.assertions = assertions;
-        }
-
-        /** How many satisfying pieces of evidence per assertion a verdict may need: one per status of a command. */
-        int firsts() {
-            int most = 1;
-            for (JsonNode a : assertions) {
-                most = Math.max(most, a.path("statuses").size());
-            }
-            return most;
         }
     }
 
@@ -208,6 +156,7 @@ public class ApiActivityJudge {
             }
             long start = System.nanoTime();
             return pool.withTransaction(sql -> judge(sql, List.copyOf(candidates.values()), runIds))
+                    .onFailure().invoke(cases::forgetAll)
                     .invoke(fresh -> {
                         judged.increment(fresh);
                         duplicate.increment(duplicates + candidates.size() - fresh);
@@ -244,21 +193,24 @@ public class ApiActivityJudge {
                     if (fresh.isEmpty()) {
                         return Uni.createFrom().item(0);
                     }
-                    return runs(sql, runIds).chain(byVersion -> judge(sql, fresh, byVersion)).replaceWith(fresh.size());
+                    return runs(sql, runIds).chain(byVersion -> states(sql, byVersion).chain(() -> judge(sql, fresh, byVersion)))
+                            .replaceWith(fresh.size());
                 });
     }
 
-    /** The runs still SELECTED (read again in this transaction: the index may be older) with their PENDING cases. */
+    /**
+     * The runs still SELECTED (read again in this transaction: the index may be older) with their PENDING cases and
+     * those cases' versions; the cases stay locked until the transaction ends, so no other writer changes them
+     * between this read and the judge's writes.
+     */
     private static Uni<Map<ActiveRuns.Version, List<Run>>> runs(SqlConnection sql, Set<UUID> runIds) {
-        if (PARSED.size() > PARSED_MAX) {
-            PARSED.clear();
-        }
         return sql.preparedQuery("""
                         select r.id, r.sandbox_client_id, r.client_system_name, r.client_version, r.selected_at, r.merchant_id,
-                               c.ordinal, c.case_id, c.assertions, c.status
-                        from certification_run r left join run_case c on c.run_id = r.id and c.status = $2
+                               c.ordinal, c.version
+                        from certification_run r join run_case c on c.run_id = r.id and c.status = $2
                         where r.id = any($1) and r.status = 'SELECTED'
-                        order by r.id, c.ordinal""")
+                        order by r.id, c.ordinal
+                        for update of c""")
                 .execute(Tuple.of(runIds.toArray(UUID[]::new), RunCase.PENDING))
                 .map(rows -> {
                     Map<ActiveRuns.Version, List<Run>> byVersion = new LinkedHashMap<>();
@@ -270,56 +222,43 @@ public class ApiActivityJudge {
                             byVersion.computeIfAbsent(new ActiveRuns.Version(r.getString("sandbox_client_id"),
                                     r.getString("client_system_name"), r.getString("client_version")), v -> new ArrayList<>()).add(run);
                         }
-                        if (r.getValue("ordinal") != null) {
-                            RunCase c = new RunCase();
-                            c.key = new RunCase.Key(id, r.getInteger("ordinal"));
-                            c.caseId = r.getString("case_id");
-                            c.assertions = r.getString("assertions");
-                            c.status = r.getString("status");
-                            run.cases.add(new Case(c, PARSED.computeIfAbsent(c.assertions, text -> CaseJudging.assertions(c))));
-                        }
+                        run.versions.put(new RunCase.Key(id, r.getInteger("ordinal")), r.getLong("version"));
                     }
                     return byVersion;
                 });
     }
 
+    /** Each open case's state: from memory when its version has not moved, else read (the rest at once). */
+    private Uni<Void> states(SqlConnection sql, Map<ActiveRuns.Version, List<Run>> byVersion) {
+        Map<RunCase.Key, Long> stale = new LinkedHashMap<>();
+        byVersion.values().forEach(runs -> runs.forEach(run -> run.versions.forEach((key, version) -> {
+            if (cases.current(key, version) == null) {
+                stale.put(key, version);
+            }
+        })));
+        return cases.load(sql, stale).invoke(() -> byVersion.values().forEach(runs -> runs.forEach(run ->
+                run.versions.forEach((key, version) -> run.cases.add(cases.current(key, version))))));
+    }
+
     private Uni<Void> judge(SqlConnection sql, List<Observed> fresh, Map<ActiveRuns.Version, List<Run>> byVersion) {
-        // first pass: what each call touches, so one read brings every case's evidence the batch needs
-        Set<Case> concerned = new LinkedHashSet<>();
-        Set<UUID> invoices = new HashSet<>();
-        Set<String> sessions = new HashSet<>();
         List<UUID[]> remembered = new ArrayList<>();
+        List<CaseEvidence> added = new ArrayList<>();
+        Map<UUID, CaseEvidence> repeated = new LinkedHashMap<>();
+        Set<JudgedCases.State> touched = new LinkedHashSet<>();
         for (Observed o : fresh) {
             for (Run run : runsOf(o, byVersion)) {
                 remember(run, o, remembered);
-                for (Case c : run.cases) {
-                    if (concerns(c, o.call())) {
-                        concerned.add(c);
-                        widenWindow(c, o.event().occurredAt());
+                for (JudgedCases.State c : run.cases) {
+                    if (RunCase.PENDING.equals(c.runCase.status) && concerns(c.assertions, o.call())
+                            && judgeCase(c, o, added, repeated)) {
+                        touched.add(c);
                     }
                 }
-            }
-            if (o.call().invoiceId() != null) {
-                invoices.add(o.call().invoiceId());
-            }
-            if (o.call().sessionId() != null) {
-                sessions.add(o.call().sessionId());
             }
         }
-        return evidence(sql, concerned, invoices, sessions).chain(() -> {
-            List<CaseEvidence> added = new ArrayList<>();
-            List<RunCase> verdicts = new ArrayList<>();
-            for (Observed o : fresh) {
-                for (Run run : runsOf(o, byVersion)) {
-                    for (Case c : run.cases) {
-                        if (RunCase.PENDING.equals(c.runCase.status) && concerns(c, o.call())) {
-                            judgeCase(c, o, added, verdicts);
-                        }
-                    }
-                }
-            }
-            return write(sql, byVersion, remembered, added, verdicts);
-        });
+        touched.forEach(JudgedCases.State::forgetOldCounted);
+        added.forEach(e -> repeated.remove(e.id)); // inserted with their repeats
+        return write(sql, byVersion, remembered, added, repeated.values(), touched);
     }
 
     /** The batch's runs of the call's version selected no later than the call. */
@@ -339,8 +278,8 @@ public class ApiActivityJudge {
         }
     }
 
-    private static boolean concerns(Case c, ApiCall call) {
-        for (JsonNode a : c.assertions) {
+    private static boolean concerns(JsonNode assertions, ApiCall call) {
+        for (JsonNode a : assertions) {
             String kind = CaseRules.kind(a);
             if (("call".equals(kind) || "forbidden".equals(kind) || "refreshed-session".equals(kind)) && CallJudge.concerns(a, call)) {
                 return true;
@@ -349,80 +288,43 @@ public class ApiActivityJudge {
         return false;
     }
 
-    /** Earlier COUNTED evidence a forbidden assertion may count for a call at {@code at}. */
-    private static void widenWindow(Case c, Instant at) {
-        for (JsonNode a : c.assertions) {
-            if ("forbidden".equals(CaseRules.kind(a))) {
-                Instant from = at.minus(CaseRules.within(a));
-                c.countedFrom = c.countedFrom == null || from.isBefore(c.countedFrom) ? from : c.countedFrom;
-                c.anyInvoice |= !a.path("sameInvoice").asBoolean(false);
-            }
-        }
-    }
-
-    private static Uni<Void> evidence(SqlConnection sql, Set<Case> cases, Set<UUID> invoices, Set<String> sessions) {
-        if (cases.isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
-        Map<RunCase.Key, Case> byKey = new LinkedHashMap<>();
-        cases.forEach(c -> byKey.put(c.runCase.key, c));
-        List<Case> list = List.copyOf(cases);
-        UUID[] runIds = list.stream().map(c -> c.runCase.key.runId).toArray(UUID[]::new);
-        Integer[] ordinals = list.stream().map(c -> c.runCase.key.ordinal).toArray(Integer[]::new);
-        Tuple args = Tuple.tuple(List.<Object>of(runIds, ordinals,
-                list.stream().map(c -> c.countedFrom == null ? null : utc(c.countedFrom)).toArray(OffsetDateTime[]::new),
-                list.stream().map(c -> c.anyInvoice).toArray(Boolean[]::new),
-                list.stream().map(Case::firsts).toArray(Integer[]::new),
-                invoices.toArray(UUID[]::new), sessions.toArray(String[]::new)));
-        return sql.preparedQuery(EVIDENCE).execute(args).invoke(rows -> {
-            for (Row r : rows) {
-                CaseEvidence e = new CaseEvidence();
-                e.id = r.getUUID("id");
-                e.runId = r.getUUID("run_id");
-                e.ordinal = r.getInteger("ordinal");
-                e.assertionIndex = r.getInteger("assertion_index");
-                e.outcome = r.getString("outcome");
-                e.occurredAt = r.getOffsetDateTime("occurred_at").toInstant();
-                e.invoiceId = r.getUUID("invoice_id");
-                e.sessionId = r.getString("session_id");
-                OffsetDateTime iat = r.getOffsetDateTime("token_issued_at");
-                e.tokenIssuedAt = iat == null ? null : iat.toInstant();
-                e.reason = r.getString("reason");
-                byKey.get(new RunCase.Key(e.runId, e.ordinal)).evidence.add(e);
-            }
-        }).chain(() -> sql.preparedQuery(OTHER_STATUS_COUNTS).execute(Tuple.of(runIds, ordinals))).invoke(rows -> {
-            for (Row r : rows) {
-                byKey.get(new RunCase.Key(r.getUUID("run_id"), r.getInteger("ordinal"))).otherStatusNotRead = r.getLong("n");
-            }
-        }).replaceWithVoid();
-    }
-
-    /** As each call was judged alone before: its observations from the case's evidence so far, then the verdict. */
-    private void judgeCase(Case c, Observed o, List<CaseEvidence> added, List<RunCase> verdicts) {
+    /**
+     * As each call was judged alone before: its observations from the case's evidence so far, then the verdict.
+     * Answers whether the call changed the case (evidence listed or counted).
+     */
+    private boolean judgeCase(JudgedCases.State c, Observed o, List<CaseEvidence> added, Map<UUID, CaseEvidence> repeated) {
         ApiCall call = o.call();
         List<CallJudge.Observation> observations = new ArrayList<>(CallJudge.observe(c.assertions, call));
         for (int i = 0; i < c.assertions.size(); i++) {
             JsonNode a = c.assertions.get(i);
             switch (CaseRules.kind(a)) {
-                case "forbidden" -> CallJudge.forbidden(i, a, call, o.event().occurredAt(), c.evidence).ifPresent(observations::add);
-                case "refreshed-session" -> CallJudge.refreshed(i, a, call, c.evidence).ifPresent(observations::add);
+                case "forbidden" -> CallJudge.forbidden(i, a, call, o.event().occurredAt(), c.counted(i, call.invoiceId()))
+                        .ifPresent(observations::add);
+                case "refreshed-session" -> CallJudge.refreshed(i, a, call, c.kept).ifPresent(observations::add);
                 default -> {
                 }
             }
         }
         if (observations.isEmpty()) {
-            return;
+            return false;
         }
-        List<CaseEvidence> fresh = observations.stream().map(ob -> evidence(c.runCase, ob, o.event(), call)).toList();
-        c.evidence.addAll(fresh);
-        added.addAll(fresh);
-        if (judging.settle(c.runCase, c.assertions, c.evidence, c.otherStatusNotRead)) {
-            verdicts.add(c.runCase);
+        for (CallJudge.Observation ob : observations) {
+            CaseEvidence e = evidence(c.runCase, ob, o.event(), call);
+            if (c.add(e, repeated)) {
+                e.observedValues = EventJson.MAPPER.valueToTree(call.values() == null ? Map.of() : call.values()).toString();
+                added.add(e);
+            }
         }
+        judging.settle(c.runCase, c.assertions, c.kept, c.otherStatus);
+        return true;
     }
 
-    private static Uni<Void> write(SqlConnection sql, Map<ActiveRuns.Version, List<Run>> byVersion, List<UUID[]> invoices,
-                                   List<CaseEvidence> added, List<RunCase> verdicts) {
+    /**
+     * The batch's writes, one statement each: remembered invoices and merchants, new evidence, the repeats counted
+     * on earlier rows, then the changed cases (verdicts, new versions), whose versions the states take.
+     */
+    private Uni<Void> write(SqlConnection sql, Map<ActiveRuns.Version, List<Run>> byVersion, List<UUID[]> invoices,
+                            List<CaseEvidence> added, Collection<CaseEvidence> repeated, Set<JudgedCases.State> touched) {
         List<Run> merchants = byVersion.values().stream().flatMap(List::stream).filter(run -> run.merchantSeen).toList();
         Uni<Void> done = Uni.createFrom().voidItem();
         if (!invoices.isEmpty()) {
@@ -443,15 +345,38 @@ public class ApiActivityJudge {
         if (!added.isEmpty()) {
             done = done.chain(() -> sql.preparedQuery(INSERT_EVIDENCE).execute(evidenceColumns(added)).replaceWithVoid());
         }
-        if (!verdicts.isEmpty()) {
-            // only a case still open: a verdict another judge committed meanwhile stands
+        if (!repeated.isEmpty()) {
+            List<CaseEvidence> rows = List.copyOf(repeated);
+            done = done.chain(() -> sql.preparedQuery("""
+                            update case_evidence e set repeats = r.repeats, last_repeat_at = r.last_repeat_at
+                            from unnest($1::uuid[], $2::bigint[], $3::timestamptz[]) as r(id, repeats, last_repeat_at) where e.id = r.id""")
+                    .execute(Tuple.of(column(rows, e -> e.id, UUID[]::new), column(rows, e -> e.repeats, Long[]::new),
+                            column(rows, e -> utc(e.lastRepeatAt), OffsetDateTime[]::new)))
+                    .replaceWithVoid());
+        }
+        if (!touched.isEmpty()) {
+            List<RunCase> changed = touched.stream().map(c -> c.runCase).toList();
+            Map<RunCase.Key, JudgedCases.State> byKey = new HashMap<>();
+            touched.forEach(c -> byKey.put(c.runCase.key, c));
+            // status stays PENDING without a verdict: the update then only moves the version
             done = done.chain(() -> sql.preparedQuery("""
                             update run_case c set status = v.status, reason = v.reason, judged_at = v.judged_at
                             from unnest($1::uuid[], $2::int[], $3::varchar[], $4::text[], $5::timestamptz[]) as v(run_id, ordinal, status, reason, judged_at)
-                            where c.run_id = v.run_id and c.ordinal = v.ordinal and c.status = 'PENDING'""")
-                    .execute(Tuple.of(column(verdicts, c -> c.key.runId, UUID[]::new), column(verdicts, c -> c.key.ordinal, Integer[]::new),
-                            column(verdicts, c -> c.status, String[]::new), column(verdicts, c -> c.reason, String[]::new),
-                            column(verdicts, c -> utc(c.judgedAt), OffsetDateTime[]::new)))
+                            where c.run_id = v.run_id and c.ordinal = v.ordinal
+                            returning c.run_id, c.ordinal, c.version""")
+                    .execute(Tuple.of(column(changed, c -> c.key.runId, UUID[]::new), column(changed, c -> c.key.ordinal, Integer[]::new),
+                            column(changed, c -> c.status, String[]::new), column(changed, c -> c.reason, String[]::new),
+                            column(changed, c -> c.judgedAt == null ? null : utc(c.judgedAt), OffsetDateTime[]::new)))
+                    .invoke(rows -> {
+                        for (Row r : rows) {
+                            JudgedCases.State c = byKey.get(new RunCase.Key(r.getUUID("run_id"), r.getInteger("ordinal")));
+                            if (RunCase.PENDING.equals(c.runCase.status)) {
+                                c.version = r.getLong("version");
+                            } else {
+                                cases.forget(c.runCase.key); // judged: never judged again
+                            }
+                        }
+                    })
                     .replaceWithVoid());
         }
         return done;
@@ -469,7 +394,9 @@ public class ApiActivityJudge {
                 column(added, e -> e.source, String[]::new), column(added, e -> e.eventType, String[]::new),
                 column(added, e -> e.invoiceId, UUID[]::new), column(added, e -> e.sessionId, String[]::new),
                 column(added, e -> e.tokenIssuedAt == null ? null : utc(e.tokenIssuedAt), OffsetDateTime[]::new),
-                column(added, e -> e.observedValues, String[]::new), column(added, e -> e.reason, String[]::new)));
+                column(added, e -> e.observedValues, String[]::new), column(added, e -> e.reason, String[]::new),
+                column(added, e -> e.repeats, Long[]::new),
+                column(added, e -> e.lastRepeatAt == null ? null : utc(e.lastRepeatAt), OffsetDateTime[]::new)));
     }
 
     private static <T, V> V[] column(List<T> rows, Function<T, V> field, IntFunction<V[]> array) {
@@ -495,7 +422,6 @@ public class ApiActivityJudge {
         e.invoiceId = call.invoiceId();
         e.sessionId = call.sessionId();
         e.tokenIssuedAt = call.tokenIssuedAt();
-        e.observedValues = EventJson.MAPPER.valueToTree(call.values() == null ? Map.of() : call.values()).toString();
         e.reason = o.reason();
         return e;
     }

@@ -52,6 +52,11 @@ public class CaseEvidence extends PanacheEntityBase {
     @Column(name = "observed_values")
     public String observedValues;
     public String reason;
+    /** How many more calls like this one were observed and not listed (ApiActivityJudge keeps a few samples). */
+    public long repeats;
+    /** When the last of those was observed. */
+    @Column(name = "last_repeat_at")
+    public Instant lastRepeatAt;
 
     public static Uni<List<CaseEvidence>> ofRun(UUID runId) {
         return list("runId = ?1 order by occurredAt, id", runId);

@@ -32,10 +32,14 @@ public record Report(String format, UUID runId, String integratorId, String sand
                              Instant judgedAt, List<Evidence> evidence) {
     }
 
-    /** An observed call or event (or a command sent, a review, a timeout) and how it fared. */
+    /**
+     * An observed call or event (or a command sent, a review, a timeout) and how it fared; {@code repeats} more calls
+     * like it were observed and not listed, the last at {@code lastRepeatAt}.
+     */
     @TemplateData
     public record Evidence(String assertion, String outcome, String source, String type, UUID eventId, Instant occurredAt,
-                           String correlationId, String method, String route, Integer status, UUID invoiceId, String reason) {
+                           String correlationId, String method, String route, Integer status, UUID invoiceId, String reason,
+                           long repeats, Instant lastRepeatAt) {
     }
 
     @TemplateData

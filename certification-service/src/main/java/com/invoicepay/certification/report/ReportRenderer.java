@@ -34,7 +34,7 @@ public class ReportRenderer {
             List<Report.Evidence> ev = evidence.stream().filter(e -> e.ordinal == c.key.ordinal)
                     .map(e -> new Report.Evidence(e.assertionIndex < assertions.size() ? CaseRules.describe(assertions.get(e.assertionIndex)) : null,
                             e.outcome, e.source, e.eventType, e.eventId, e.occurredAt, e.correlationId, e.method, e.route,
-                            e.status, e.invoiceId, e.reason)).toList();
+                            e.status, e.invoiceId, e.reason, e.repeats, e.lastRepeatAt)).toList();
             results.add(new Report.CaseResult(c.caseId, c.feature, c.title, c.checklist, c.status, c.reason, c.judgedAt, ev));
         }
         if (catalog.version().equals(run.catalogVersion)) {
@@ -115,7 +115,8 @@ public class ReportRenderer {
                     .append(e.method() == null ? "" : " " + e.method() + " " + e.route() + " " + e.status())
                     .append(e.type() == null ? "" : " " + e.type())
                     .append(e.correlationId() == null ? "" : " cid=" + e.correlationId())
-                    .append(e.reason() == null ? "" : ": " + e.reason()).append('\n');
+                    .append(e.reason() == null ? "" : ": " + e.reason())
+                    .append(e.repeats() == 0 ? "" : " (and " + e.repeats() + " more like it, the last at " + e.lastRepeatAt() + ")").append('\n');
         }
         return s.toString();
     }

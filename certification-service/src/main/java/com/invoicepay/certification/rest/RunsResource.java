@@ -55,10 +55,14 @@ public class RunsResource {
                            List<EvidenceView> evidence) {
     }
 
-    /** What a case's assertion concerned: a call, an event, a command sent, a review, a timeout. */
+    /**
+     * What a case's assertion concerned: a call, an event, a command sent, a review, a timeout. {@code repeats}: how
+     * many more calls like this one (same assertion and outcome) were observed and not listed, the last at
+     * {@code lastRepeatAt}.
+     */
     public record EvidenceView(int assertion, String outcome, String source, String type, UUID eventId, Instant occurredAt,
                                String correlationId, UUID merchantId, String method, String route, Integer status,
-                               UUID invoiceId, JsonNode values, String reason) {
+                               UUID invoiceId, JsonNode values, String reason, long repeats, Instant lastRepeatAt) {
     }
 
     public record RunView(UUID id, String integratorId, String sandboxClientId, String productionClientId,
@@ -186,7 +190,7 @@ public class RunsResource {
 
     private EvidenceView evidenceView(CaseEvidence e) {
         return new EvidenceView(e.assertionIndex, e.outcome, e.source, e.eventType, e.eventId, e.occurredAt, e.correlationId,
-                e.merchantId, e.method, e.route, e.status, e.invoiceId, tree(e.observedValues), e.reason);
+                e.merchantId, e.method, e.route, e.status, e.invoiceId, tree(e.observedValues), e.reason, e.repeats, e.lastRepeatAt);
     }
 
     private JsonNode tree(String text) {

@@ -54,6 +54,11 @@ public final class CaseRules {
         }
     }
 
+    /** Evidence of this outcome fails its case. */
+    public static boolean failing(String outcome) {
+        return FAILING.contains(outcome);
+    }
+
     public record Verdict(String status, String reason) {
     }
 
@@ -86,7 +91,8 @@ public final class CaseRules {
             }
         }
         String review = evidence.stream().filter(e -> Outcomes.ACCEPTED.equals(e.outcome)).map(e -> e.reason).findFirst().orElse(null);
-        long otherStatus = otherStatusNotRead + evidence.stream().filter(e -> Outcomes.OTHER_STATUS.equals(e.outcome)).count();
+        long otherStatus = otherStatusNotRead + evidence.stream().filter(e -> Outcomes.OTHER_STATUS.equals(e.outcome))
+                .mapToLong(e -> 1 + e.repeats).sum();
         if (otherStatus > 0) {
             return Optional.of(new Verdict(WARNING, "every assertion observed, after " + otherStatus
                     + " call(s) answered with another status than expected"));

@@ -213,7 +213,7 @@ public class CaseService {
                     int needed = firsts;
                     return Panache.getSession().chain(session -> session.createNativeQuery(SWEPT_EVIDENCE, CaseEvidence.class)
                             .setParameter("firsts", needed).getResultList()
-                            .chain(evidence -> session.createQuery("select e.runId, e.ordinal, count(e) from CaseEvidence e"
+                            .chain(evidence -> session.createQuery("select e.runId, e.ordinal, sum(1 + e.repeats) from CaseEvidence e"
                                             + " where e.outcome = 'OTHER_STATUS' and exists (select 1 from RunCase c where c.key.runId = e.runId"
                                             + " and c.key.ordinal = e.ordinal and c.status = 'PENDING') group by e.runId, e.ordinal", Object[].class)
                                     .getResultList()
@@ -239,7 +239,7 @@ public class CaseService {
     static final String SWEPT_EVIDENCE = """
             select e.id, e.run_id, e.ordinal, e.assertion_index, e.outcome, e.event_id, e.occurred_at, e.correlation_id,
                    e.merchant_id, e.method, e.route, e.status, e.source, e.event_type, e.invoice_id, e.session_id,
-                   e.token_issued_at, e.observed_values, e.reason
+                   e.token_issued_at, e.observed_values, e.reason, e.repeats, e.last_repeat_at
             from (select e.*, row_number() over (partition by e.run_id, e.ordinal, e.assertion_index, e.outcome
                                                  order by e.occurred_at, e.id) as nth
                   from case_evidence e

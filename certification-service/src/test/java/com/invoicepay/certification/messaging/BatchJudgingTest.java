@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -73,10 +74,68 @@ class BatchJudgingTest {
         await().atMost(WAIT).until(() -> !runs.evidence(id, "onboarding-merchant-read").isEmpty());
         List<Map<String, Object>> evidence = runs.evidence(id, "cancel-paid-no-retry-storm");
         assertEquals(4, evidence.stream().filter(e -> "COUNTED".equals(e.get("outcome"))).count(), evidence.toString());
-        assertEquals(4, evidence.stream().filter(e -> "MATCHED".equals(e.get("outcome"))).count(), evidence.toString());
+        assertEquals(4, observed(evidence, "MATCHED"), evidence.toString());
         assertFalse(evidence.stream().anyMatch(e -> "VIOLATED".equals(e.get("outcome"))), evidence.toString());
         assertEquals("PENDING", runs.caseStatus(id, "cancel-paid-no-retry-storm"), "watching for repeats for 60 s");
-        assertEquals(4, runs.evidence(id, "cancel-unpaid").size(), "four calls answered 409 instead of 204, each once");
+        assertEquals(4, observed(runs.evidence(id, "cancel-unpaid"), "OTHER_STATUS"), "four calls answered 409 instead of 204, each once");
+    }
+
+    @Test
+    void callsLikeTheFirstFewAreCountedOnTheLastListedOneWithTheirTime() {
+        String name = Runs.uniqueName();
+        String id = runs.selected(name, Runs.VERSION, List.of("Cancel")).getString("id");
+        Instant t = Instant.now();
+        List<EventEnvelope> records = new ArrayList<>();
+        for (int i = 0; i < 7; i++) { // another invoice each: no repeats of one invoice's cancel, no storm
+            records.add(call(name, t.plusMillis(i * 100L), "PUT", CANCEL, 409, UUID.randomUUID(), null, null, Map.of()));
+        }
+        runs.send("api-activity", records.toArray(EventEnvelope[]::new));
+        await().atMost(WAIT).until(() -> observed(runs.evidence(id, "cancel-unpaid"), "OTHER_STATUS") == 7);
+        List<Map<String, Object>> unpaid = runs.evidence(id, "cancel-unpaid");
+        assertEquals(3, unpaid.size(), "three samples listed: " + unpaid);
+        Map<String, Object> last = unpaid.get(2);
+        assertEquals(4, ((Number) last.get("repeats")).intValue(), unpaid.toString());
+        Instant lastCall = records.get(6).occurredAt().truncatedTo(ChronoUnit.MICROS); // as PostgreSQL keeps it
+        assertEquals(lastCall, Instant.parse((String) last.get("lastRepeatAt")));
+        assertEquals(List.of(records.get(0).correlationId(), records.get(1).correlationId(), records.get(2).correlationId()),
+                unpaid.stream().map(e -> e.get("correlationId")).toList(), "the first calls are the samples");
+        // every call a forbidden assertion counts stays a row: a later storm within the window counts them all
+        List<Map<String, Object>> paid = runs.evidence(id, "cancel-paid-no-retry-storm");
+        assertEquals(7, paid.stream().filter(e -> "COUNTED".equals(e.get("outcome"))).count(), paid.toString());
+        assertEquals(7, observed(paid, "MATCHED"), paid.toString());
+        String report = given().auth().oauth2(runs.token).get(RUNS + "/" + id + "/report.html").then().statusCode(200).extract().asString();
+        assertTrue(report.contains("and 4 more like it, the last at " + lastCall), report);
+    }
+
+    @Test
+    void aCaseAnotherReplicasJudgeChangedIsReadAgainBeforeTheNextCallIsJudged() {
+        String name = Runs.uniqueName();
+        String id = runs.selected(name, Runs.VERSION, List.of("Cancel")).getString("id");
+        UUID invoice = UUID.randomUUID();
+        Instant t = Instant.now();
+        runs.send("api-activity", call(name, t, "PUT", CANCEL, 409, invoice, null, null, Map.of())); // this judge now holds the case
+        await().atMost(WAIT).until(() -> runs.evidence(id, "cancel-paid-no-retry-storm").size() == 2); // MATCHED and COUNTED
+        // three repeats of the same cancel counted by the judge of another replica (the partition moved meanwhile)
+        UUID runId = UUID.fromString(id);
+        int ordinal = pool.preparedQuery("select ordinal from run_case where run_id = $1 and case_id = 'cancel-paid-no-retry-storm'")
+                .execute(Tuple.of(runId)).await().indefinitely().iterator().next().getInteger(0);
+        for (int i = 1; i <= 3; i++) {
+            pool.preparedQuery("""
+                            insert into case_evidence (id, run_id, ordinal, assertion_index, outcome, event_id, occurred_at, method, route, status, invoice_id)
+                            values ($1, $2, $3, 1, 'COUNTED', $4, $5, 'PUT', $6, 409, $7)""")
+                    .execute(Tuple.tuple(List.of(UUID.randomUUID(), runId, ordinal, UUID.randomUUID(),
+                            t.plusMillis(i * 100L).atOffset(java.time.ZoneOffset.UTC), CANCEL, invoice)))
+                    .await().indefinitely();
+        }
+        runs.send("api-activity", call(name, t.plusMillis(400), "PUT", CANCEL, 409, invoice, null, null, Map.of()));
+        await().atMost(WAIT).until(() -> "FAILED".equals(runs.caseStatus(id, "cancel-paid-no-retry-storm")));
+        assertTrue(runs.caseReason(id, "cancel-paid-no-retry-storm").contains("answered 409 5 times within PT1M"),
+                runs.caseReason(id, "cancel-paid-no-retry-storm"));
+    }
+
+    /** Calls of an outcome listed, and counted on the listed ones. */
+    static long observed(List<Map<String, Object>> evidence, String outcome) {
+        return evidence.stream().filter(e -> outcome.equals(e.get("outcome"))).mapToLong(e -> 1 + ((Number) e.get("repeats")).longValue()).sum();
     }
 
     @Test

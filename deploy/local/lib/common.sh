@@ -40,7 +40,9 @@ declare -A SERVICE_PORT=(
 SERVICE_JAVA_OPTS=(-Xmx192m -XX:+UseSerialGC -XX:TieredStopAtLevel=1)
 # A service's own options, after the common ones (a later -Xmx wins). callback-service's live heap after a full GC
 # under its bench is ~32 MB; with 128 MB its peak resident memory went from 399 to 331 MB (bench/run, same machine).
-declare -A SERVICE_OWN_JAVA_OPTS=([callback-service]="-Xmx128m")
+# certification-service's is at most 54 MB under bench/certification (GC log); its peak there is 339 MB with 112 MB
+# (413 MB with 192 MB and 353 MB with 128 MB before the judge kept cases in memory).
+declare -A SERVICE_OWN_JAVA_OPTS=([callback-service]="-Xmx128m" [certification-service]="-Xmx112m")
 SERVICE_ENV=(MALLOC_ARENA_MAX=2)
 
 # --- logging -------------------------------------------------------------------------------

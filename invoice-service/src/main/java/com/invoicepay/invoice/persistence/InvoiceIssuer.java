@@ -15,6 +15,8 @@ import java.util.UUID;
 @Entity
 @Table(name = "invoice_issuer")
 public class InvoiceIssuer extends PanacheEntityBase {
+    public static final ZoneId COPENHAGEN = ZoneId.of("Europe/Copenhagen"), HELSINKI = ZoneId.of("Europe/Helsinki");
+
     @Id
     public UUID id;
 
@@ -51,7 +53,7 @@ public class InvoiceIssuer extends PanacheEntityBase {
 
     /** The time zone of the issuer's country, with daylight saving: "today" and "day" are there. */
     public ZoneId zone() {
-        return "FI".equals(country) ? ZoneId.of("Europe/Helsinki") : ZoneId.of("Europe/Copenhagen");
+        return "FI".equals(country) ? HELSINKI : COPENHAGEN;
     }
 
     public static Uni<InvoiceIssuer> ofMerchant(UUID merchantId, UUID issuerId) {

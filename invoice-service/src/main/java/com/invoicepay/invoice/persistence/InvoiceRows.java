@@ -11,6 +11,7 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -26,13 +27,13 @@ public final class InvoiceRows {
     private InvoiceRows() {
     }
 
-    /** The merchant's issuer, or null when it has none of that id. */
-    public static Uni<InvoiceIssuer> issuerOf(SqlConnection connection, UUID merchantId, UUID issuerId) {
+    /** The merchant's issuer of that id, if it has one. */
+    public static Uni<Optional<InvoiceIssuer>> issuerOf(SqlConnection connection, UUID merchantId, UUID issuerId) {
         return connection.preparedQuery("""
                         select id, merchant_id, name, country, currency, transfer_method, enabled
                         from invoice_issuer where id = $1 and merchant_id = $2""")
                 .execute(Tuple.of(issuerId, merchantId))
-                .map(rows -> rows.size() == 0 ? null : issuer(rows.iterator().next()));
+                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(issuer(rows.iterator().next())));
     }
 
     private static InvoiceIssuer issuer(Row row) {
@@ -47,8 +48,8 @@ public final class InvoiceRows {
         return issuer;
     }
 
-    /** The consumer of {@code phone} and how many valid invoices this merchant sent it on {@code day}; null when unknown. */
-    public static Uni<ConsumerFacts> consumer(SqlConnection connection, UUID merchantId, String phone, LocalDate day) {
+    /** The consumer of {@code phone}, if there is one, and how many valid invoices this merchant sent it on {@code day}. */
+    public static Uni<Optional<ConsumerFacts>> consumer(SqlConnection connection, UUID merchantId, String phone, LocalDate day) {
         return connection.preparedQuery("""
                         select c.available, (select count(*) from invoice i where i.merchant_id = $1 and i.consumer_phone = $2
                                 and i.created_on = $3 and i.status <> 'Invalid') as received
@@ -56,10 +57,10 @@ public final class InvoiceRows {
                 .execute(Tuple.of(merchantId, phone, day))
                 .map(rows -> {
                     if (rows.size() == 0) {
-                        return null;
+                        return Optional.empty();
                     }
                     Row row = rows.iterator().next();
-                    return new ConsumerFacts(row.getBoolean("available"), row.getLong("received"));
+                    return Optional.of(new ConsumerFacts(row.getBoolean("available"), row.getLong("received")));
                 });
     }
 

@@ -113,7 +113,7 @@ public final class InvoiceRules {
             if (in.consumerAlias().aliasType() != null && !"Phone".equalsIgnoreCase(in.consumerAlias().aliasType())) {
                 found.add(input(ALIAS_TYPE_NOT_PHONE, "ConsumerAlias.AliasType must be \"Phone\"."));
             }
-            phone = SEPARATORS.matcher(in.consumerAlias().alias()).replaceAll("");
+            phone = phoneOf(in);
             if (!PHONE.matcher(phone).matches()) {
                 found.add(input(PHONE_ALIAS_MALFORMED,
                         "ConsumerAlias.Alias must be a phone number: +45 and 8 digits, or +358 and 5 to 12 digits."));
@@ -164,6 +164,12 @@ public final class InvoiceRules {
         tooLong("MerchantOrderNumber", in.merchantOrderNumber(), 100, found);
         tooLong("BuyerOrderNumber", in.buyerOrderNumber(), 100, found);
         return new Checked(issueDate, dueDate, orderDate, deliveryDate, phone);
+    }
+
+    /** The consumer alias without its spaces and dashes, or null when the invoice names none. */
+    public static String phoneOf(InvoiceInput in) {
+        return in.consumerAlias() == null || blank(in.consumerAlias().alias()) ? null
+                : SEPARATORS.matcher(in.consumerAlias().alias()).replaceAll("");
     }
 
     /**

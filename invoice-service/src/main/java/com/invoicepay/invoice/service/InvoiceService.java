@@ -12,6 +12,7 @@ import com.invoicepay.invoice.persistence.ConsumerCard;
 import com.invoicepay.invoice.persistence.Invoice;
 import com.invoicepay.invoice.persistence.InvoiceIssuer;
 import com.invoicepay.invoice.persistence.InvoiceRows;
+import com.invoicepay.invoice.persistence.InvoiceRows.ConsumerFacts;
 import com.invoicepay.invoice.persistence.SandboxConsumer;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -28,6 +29,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
@@ -75,32 +77,48 @@ public class InvoiceService {
 
     /**
      * Creates one InvoiceDirect or InvoiceLink in {@code connection}'s transaction: every rule checked first,
-     * nothing stored on a refusal. Four statements (issuer, consumer, invoice, outbox) in three round trips, no
+     * nothing stored on a refusal. Four statements (issuer, consumer, invoice, outbox) in two round trips, no
      * Hibernate session; the caller nudges the relay once the transaction committed ({@link #inTransaction}).
      */
     public Uni<Invoice> create(SqlConnection connection, UUID merchantId, InvoiceInput in, String kind, EventOrigin origin) {
         boolean link = LINK.equals(kind);
-        UUID issuerId = in == null ? null : in.invoiceIssuer();
-        return (issuerId == null ? Uni.createFrom().<InvoiceIssuer>nullItem() : InvoiceRows.issuerOf(connection, merchantId, issuerId))
-                .chain(issuer -> {
-                    LocalDate today = issuer == null ? null : today(issuer);
+        if (in == null || in.invoiceIssuer() == null) {
+            return Uni.createFrom().failure(InvoiceRules.violations(in, null, null, link).get(0)); // 11001
+        }
+        Instant now = clock.instant();
+        String phone = InvoiceRules.phoneOf(in);
+        // the daily count is for the issuer's day, which its country decides: the consumer is read with Copenhagen's
+        // day in the same round trip as the issuer, and read again in the hour Helsinki is already a day ahead
+        LocalDate likelyDay = LocalDate.ofInstant(now, InvoiceIssuer.COPENHAGEN);
+        return Uni.combine().all().unis(InvoiceRows.issuerOf(connection, merchantId, in.invoiceIssuer()),
+                        phone == null ? Uni.createFrom().item(Optional.<ConsumerFacts>empty())
+                                : InvoiceRows.consumer(connection, merchantId, phone, likelyDay))
+                .asTuple()
+                .chain(read -> {
+                    InvoiceIssuer issuer = read.getItem1().orElse(null);
+                    LocalDate today = issuer == null ? null : LocalDate.ofInstant(now, issuer.zone());
                     InvoiceRules.Checked checked = InvoiceRules.check(in, issuer, today, link);
-                    return checkConsumer(connection, merchantId, checked.consumerPhone(), today)
-                            .chain(() -> {
-                                Invoice invoice = newInvoice(merchantId, issuer, in, checked, kind, requestHash(merchantId, kind, in));
-                                // 10104 is the unique index on (merchant, request hash) refusing the insert: no
-                                // look-up first, so an identical request costs nothing extra and a race cannot pass.
-                                // The invoice and its event row go out together (pipelined, one round trip): a refused
-                                // insert fails the transaction, and its own failure, answered first, is the one reported
-                                return Uni.combine().all().unis(InvoiceRows.insert(connection, invoice),
-                                                outbox.add(connection, Topics.INVOICE_EVENTS, merchantId.toString(),
-                                                        event(invoice, issuer, origin)))
-                                        .discardItems()
-                                        .onFailure(InvoiceService::identicalRequest)
-                                        .transform(e -> conflict(INVOICE_ALREADY_EXISTS, "Invoice already exists"))
-                                        .replaceWith(invoice);
-                            });
+                    Uni<Optional<ConsumerFacts>> consumer = checked.consumerPhone() == null || today.equals(likelyDay)
+                            ? Uni.createFrom().item(read.getItem2())
+                            : InvoiceRows.consumer(connection, merchantId, checked.consumerPhone(), today);
+                    return consumer.invoke(facts -> checkConsumer(checked.consumerPhone(), facts))
+                            .chain(() -> store(connection, newInvoice(merchantId, issuer, in, checked, kind,
+                                    requestHash(merchantId, kind, in)), issuer, origin));
                 });
+    }
+
+    /**
+     * 10104 is the unique index on (merchant, request hash) refusing the insert: no look-up first, so an identical
+     * request costs nothing extra and a race cannot pass. The invoice and its event row go out together (pipelined,
+     * one round trip): a refused insert fails the transaction, and its own failure, answered first, is the one reported.
+     */
+    private Uni<Invoice> store(SqlConnection connection, Invoice invoice, InvoiceIssuer issuer, EventOrigin origin) {
+        return Uni.combine().all().unis(InvoiceRows.insert(connection, invoice),
+                        outbox.add(connection, Topics.INVOICE_EVENTS, invoice.merchantId.toString(), event(invoice, issuer, origin)))
+                .discardItems()
+                .onFailure(InvoiceService::identicalRequest)
+                .transform(e -> conflict(INVOICE_ALREADY_EXISTS, "Invoice already exists"))
+                .replaceWith(invoice);
     }
 
     /** Runs {@code work} in one transaction on the pool; after the commit the relay publishes what it announced. */
@@ -113,23 +131,20 @@ public class InvoiceService {
                 && "invoice_identical_request".equals(pg.getConstraint());
     }
 
-    /** 10101, 10102 and 10314: the consumer exists, can receive, and has room today (one statement). */
-    private Uni<Void> checkConsumer(SqlConnection connection, UUID merchantId, String phone, LocalDate today) {
+    /** 10101, 10102 and 10314: the consumer exists, can receive, and has room today. */
+    private static void checkConsumer(String phone, Optional<ConsumerFacts> facts) {
         if (phone == null) {
-            return Uni.createFrom().voidItem();
+            return;
         }
-        return InvoiceRows.consumer(connection, merchantId, phone, today).invoke(consumer -> {
-            if (consumer == null) {
-                throw input(CONSUMER_NOT_FOUND, "No consumer has the phone number " + mask(phone) + ".");
-            }
-            if (!consumer.available()) {
-                throw input(CONSUMER_NOT_AVAILABLE, "The consumer " + mask(phone) + " cannot receive invoices.");
-            }
-            if (consumer.receivedToday() >= DAILY_LIMIT) {
-                throw input(DAILY_LIMIT_REACHED, "The consumer has received the daily limit of "
-                        + DAILY_LIMIT + " invoices from this merchant today.");
-            }
-        }).replaceWithVoid();
+        ConsumerFacts consumer = facts.orElseThrow(
+                () -> input(CONSUMER_NOT_FOUND, "No consumer has the phone number " + mask(phone) + "."));
+        if (!consumer.available()) {
+            throw input(CONSUMER_NOT_AVAILABLE, "The consumer " + mask(phone) + " cannot receive invoices.");
+        }
+        if (consumer.receivedToday() >= DAILY_LIMIT) {
+            throw input(DAILY_LIMIT_REACHED, "The consumer has received the daily limit of "
+                    + DAILY_LIMIT + " invoices from this merchant today.");
+        }
     }
 
     Invoice newInvoice(UUID merchantId, InvoiceIssuer issuer, InvoiceInput in, InvoiceRules.Checked checked,

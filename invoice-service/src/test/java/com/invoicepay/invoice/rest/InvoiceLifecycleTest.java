@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.HashMap;
@@ -149,6 +150,26 @@ class InvoiceLifecycleTest extends InvoiceApiTestBase {
             create(invoice(number())).statusCode(200);
         }
         isError(create(invoice(number())), 400, "InputError", "10314");
+    }
+
+    @Test
+    void theDailyLimitCountsAFinnishIssuersDayInTheHourHelsinkiIsADayAheadOfCopenhagen() {
+        // half past midnight in Helsinki is still the day before in Copenhagen, whose day a create reads first
+        ZoneId helsinki = ZoneId.of("Europe/Helsinki");
+        Instant halfPastMidnight = LocalDate.now(helsinki).plusDays(1).atStartOfDay(helsinki).plusMinutes(30).toInstant();
+        assertNotEquals(LocalDate.ofInstant(halfPastMidnight, COPENHAGEN), LocalDate.ofInstant(halfPastMidnight, helsinki));
+        moveClock(Duration.between(Instant.now(), halfPastMidnight));
+        for (int i = 0; i <= 10; i++) {
+            Map<String, Object> body = invoice(number());
+            body.put("InvoiceIssuer", MERCHANT_2_ISSUER); // FI, EUR
+            ValidatableResponse answer = merchant(merchant2Token).contentType(ContentType.JSON).body(body)
+                    .when().post("/api/v1/merchants/" + MERCHANT_2.merchantId() + "/invoices").then();
+            if (i < 10) {
+                answer.statusCode(200);
+            } else {
+                isError(answer, 400, "InputError", "10314");
+            }
+        }
     }
 
     @Test

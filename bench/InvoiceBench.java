@@ -1,13 +1,10 @@
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
-import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -24,7 +21,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * invoice-service benchmark (issue #3), run by bench/run against a bench instance of the service
@@ -37,7 +33,6 @@ import java.util.stream.Collectors;
  * Arguments: base-url seconds-per-phase batch-size service-pid
  */
 public class InvoiceBench {
-    static final String KEYCLOAK = "http://127.0.0.1:8180/realms/payments/protocol/openid-connect/token";
     static final String MERCHANT = "7c9e6679-7425-40de-944b-e07fc1f90ae7";
     static final String ISSUER = "11111111-1111-4111-8111-000000000001";
     static final String DB = "jdbc:postgresql://127.0.0.1:5432/invoice_service";
@@ -55,15 +50,14 @@ public class InvoiceBench {
     static String base, token;
     static final List<String> phones = new ArrayList<>();
     static final AtomicInteger slot = new AtomicInteger();
-    static final List<String[]> rows = new ArrayList<>();
-
+    
     public static void main(String[] args) throws Exception {
         base = args[0];
         int seconds = Integer.parseInt(args[1]);
         int batchSize = Integer.parseInt(args[2]);
         long pid = Long.parseLong(args[3]);
-        token = token("integrator-app", "merchant-1", "merchant-1-password", "openid invoice");
-        String admin = token("integrator-app", "ops-admin", "ops-admin-password", "openid");
+        token = BenchSupport.token("integrator-app", "merchant-1", "merchant-1-password", "openid invoice");
+        String admin = BenchSupport.token("integrator-app", "ops-admin", "ops-admin-password", "openid");
         int payers = Math.max(50, seconds * 300);
         registerPayers(admin, payers);
         System.out.printf("registered %d payers (10 invoices each per day)%n", phones.size());
@@ -75,28 +69,32 @@ public class InvoiceBench {
         // warm-up, not reported: as long as a measured phase, because the JIT compilers otherwise still spend as much
         // CPU as the requests do during the first phase (seen per thread in /proc: C2 ~45 % of the process's CPU)
         closed(16, seconds, false);
-        double cpu0 = cpuMillis(pid);
+        double cpu0 = BenchSupport.cpuMillis(pid);
         Result c16 = closed(16, seconds, true);
-        double cpuPerCreate = (cpuMillis(pid) - cpu0) / c16.count;
+        double cpuPerCreate = (BenchSupport.cpuMillis(pid) - cpu0) / c16.count;
         Result c64 = closed(64, seconds, true);
         double peak = Math.max(c16.throughput, c64.throughput);
         Result open = open(peak / 2, seconds);
         double[] batch = batch(batchSize);
-        long[] rss = rss(pid);
+        long[] rss = BenchSupport.rssKb(pid);
 
-        System.out.println();
-        System.out.println("invoice-service benchmark (" + seconds + " s per phase; base " + base + ")");
-        table(new String[]{"figure", "measured", "baseline (same run)", "ratio", "target", "met"},
-                row("create throughput, 16 clients", fmt(c16.throughput) + " /s", "pgbench " + fmt(pg16) + " tps", ratio(c16.throughput, pg16), ">= 0.5", c16.throughput >= pg16 / 2),
-                row("create throughput, 64 clients", fmt(c64.throughput) + " /s", "pgbench " + fmt(pg64) + " tps", ratio(c64.throughput, pg64), ">= 0.5", c64.throughput >= pg64 / 2),
-                row("create p50 / p99, 16 clients", ms(c16.p50) + " / " + ms(c16.p99), "", "", "", null),
-                row("service CPU per create, 16 clients", String.format("%.2f ms", cpuPerCreate), "", "", "", null),
-                row("create p50 / p99, 64 clients", ms(c64.p50) + " / " + ms(c64.p99), "", "", "", null),
-                row("create p99 at " + fmt(open.rate) + "/s (half the peak, open model)", ms(open.p99) + " (p50 " + ms(open.p50) + ")", "", "", "< 25 ms", open.p99 < 25_000_000),
-                row("errors (non-2xx) in all phases", (c16.errors + c64.errors + open.errors) + "", "", "", "0", c16.errors + c64.errors + open.errors == 0),
-                row(batchSize + "-invoice batch answered", fmt(batch[0]) + " ms", "", "", "< 1000 ms", batch[0] < 1000),
-                row(batchSize + "-invoice batch all events on Kafka", fmt(batch[1]) + " ms", "", "", "< 3000 ms", batch[1] < 3000),
-                row("resident memory now / peak", rss[0] / 1024 + " / " + rss[1] / 1024 + " MB", "", "", "< 350 MB", rss[1] < 350 * 1024));
+        long budget = 25_000_000; // p99 at half the peak, in ns
+        new BenchSupport()
+                .row("create throughput, 16 clients", BenchSupport.fmt(c16.throughput) + " /s", "pgbench " + BenchSupport.fmt(pg16) + " tps",
+                        BenchSupport.ratio(c16.throughput, pg16), ">= 0.5", c16.throughput >= pg16 / 2)
+                .row("create throughput, 64 clients", BenchSupport.fmt(c64.throughput) + " /s", "pgbench " + BenchSupport.fmt(pg64) + " tps",
+                        BenchSupport.ratio(c64.throughput, pg64), ">= 0.5", c64.throughput >= pg64 / 2)
+                .row("create p50 / p99, 16 clients", ms(c16.p50) + " / " + ms(c16.p99), "", "", "", null)
+                .row("service CPU per create, 16 clients", String.format("%.2f ms", cpuPerCreate), "", "", "", null)
+                .row("create p50 / p99, 64 clients", ms(c64.p50) + " / " + ms(c64.p99), "", "", "", null)
+                .row("create p99 at " + BenchSupport.fmt(open.rate) + "/s (half the peak, open model)", ms(open.p99) + " (p50 " + ms(open.p50) + ")",
+                        "", "", "< 25 ms", open.p99 < budget)
+                .row("errors (non-2xx) in all phases", (c16.errors + c64.errors + open.errors) + "", "", "", "0",
+                        c16.errors + c64.errors + open.errors == 0)
+                .row(batchSize + "-invoice batch answered", BenchSupport.fmt(batch[0]) + " ms", "", "", "< 1000 ms", batch[0] < 1000)
+                .row(batchSize + "-invoice batch all events on Kafka", BenchSupport.fmt(batch[1]) + " ms", "", "", "< 3000 ms", batch[1] < 3000)
+                .row("resident memory now / peak", rss[0] / 1024 + " / " + rss[1] / 1024 + " MB", "", "", "< 350 MB", rss[1] < 350 * 1024)
+                .print("invoice-service benchmark (" + seconds + " s per phase; base " + base + ")");
     }
 
     // ---- load models ---------------------------------------------------------------------------
@@ -309,62 +307,7 @@ public class InvoiceBench {
         pool.shutdown();
     }
 
-    static String token(String client, String user, String password, String scope) throws IOException, InterruptedException {
-        String form = Map.of("grant_type", "password", "client_id", client, "client_secret", client + "-secret",
-                        "username", user, "password", password, "scope", scope).entrySet().stream()
-                .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(KEYCLOAK))
-                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        JsonNode json = JSON.readTree(r.body());
-        return json.get("access_token").asText();
-    }
-
-    /** VmRSS and VmHWM (peak) of the service, in kB. */
-    /** User + system CPU the process has used, from /proc/<pid>/stat (fields 14 and 15, in clock ticks of 10 ms). */
-    static double cpuMillis(long pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10.0;
-    }
-
-    static long[] rss(long pid) throws IOException {
-        long now = 0, peak = 0;
-        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-            if (line.startsWith("VmRSS:")) now = Long.parseLong(line.replaceAll("\\D", ""));
-            if (line.startsWith("VmHWM:")) peak = Long.parseLong(line.replaceAll("\\D", ""));
-        }
-        return new long[]{now, peak};
-    }
-
-    // ---- printing ------------------------------------------------------------------------------
-
-    static String[] row(String figure, String measured, String baseline, String ratio, String target, Boolean met) {
-        return new String[]{figure, measured, baseline, ratio, target, met == null ? "" : met ? "yes" : "NO"};
-    }
-
-    static void table(String[] header, String[]... rows) {
-        int[] w = new int[header.length];
-        List<String[]> all = new ArrayList<>();
-        all.add(header);
-        all.addAll(Arrays.asList(rows));
-        for (String[] r : all) for (int i = 0; i < r.length; i++) w[i] = Math.max(w[i], r[i].length());
-        for (String[] r : all) {
-            StringBuilder sb = new StringBuilder("| ");
-            for (int i = 0; i < r.length; i++) sb.append(String.format("%-" + w[i] + "s | ", r[i]));
-            System.out.println(sb.toString().stripTrailing());
-        }
-    }
-
-    static String fmt(double v) {
-        return String.format("%.0f", v);
-    }
-
     static String ms(long nanos) {
         return String.format("%.1f ms", nanos / 1e6);
-    }
-
-    static String ratio(double a, double b) {
-        return b == 0 ? "" : String.format("%.2f", a / b);
     }
 }

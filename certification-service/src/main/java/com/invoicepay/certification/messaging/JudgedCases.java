@@ -14,7 +14,9 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +48,8 @@ final class JudgedCases {
         final List<CaseEvidence> kept = new ArrayList<>();
         /** COUNTED calls within the forbidden windows, by assertion (and invoice where it counts per invoice). */
         private final Map<String, List<CaseEvidence>> counted = new HashMap<>();
+        /** The same calls in the order they were taken, to forget the oldest without a scan. */
+        private final Deque<CaseEvidence> countedInOrder = new ArrayDeque<>();
         /** Every OTHER_STATUS call, listed or counted. */
         long otherStatus;
         private final Map<String, Samples> samples = new HashMap<>();
@@ -104,6 +108,7 @@ final class JudgedCases {
                 call.invoiceId = e.invoiceId;
                 call.occurredAt = e.occurredAt;
                 counted.computeIfAbsent(countedKey(e.assertionIndex, e.invoiceId), k -> new ArrayList<>(2)).add(call);
+                countedInOrder.add(call);
                 if (lastCounted == null || e.occurredAt.isAfter(lastCounted)) {
                     lastCounted = e.occurredAt;
                 }
@@ -122,14 +127,20 @@ final class JudgedCases {
             return assertionIndex + "/" + (assertions.get(assertionIndex).path("sameInvoice").asBoolean(false) ? invoiceId : "");
         }
 
-        /** Forgets COUNTED calls no later call can count any more. */
+        /** Forgets COUNTED calls no later call can count any more, oldest first: a poll's cost, not the window's. */
         void forgetOldCounted() {
-            if (lastCounted != null) {
-                Instant before = lastCounted.minus(window.multipliedBy(2));
-                counted.values().removeIf(calls -> {
-                    calls.removeIf(e -> e.occurredAt.isBefore(before));
-                    return calls.isEmpty();
-                });
+            if (lastCounted == null) {
+                return;
+            }
+            Instant before = lastCounted.minus(window.multipliedBy(2));
+            while (!countedInOrder.isEmpty() && countedInOrder.peekFirst().occurredAt.isBefore(before)) {
+                CaseEvidence old = countedInOrder.pollFirst();
+                String key = countedKey(old.assertionIndex, old.invoiceId);
+                List<CaseEvidence> calls = counted.get(key);
+                calls.remove(old);
+                if (calls.isEmpty()) {
+                    counted.remove(key);
+                }
             }
         }
 

@@ -24,6 +24,7 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -155,8 +156,14 @@ public class ApiActivityJudge {
                 return Uni.createFrom().voidItem();
             }
             long start = System.nanoTime();
+            // the poll locks its open cases, and a sweep or an event judged at once may lock them in another order:
+            // PostgreSQL then aborts one of them; the poll runs again (states dropped) instead of stopping the channel
             return pool.withTransaction(sql -> judge(sql, List.copyOf(candidates.values()), runIds))
-                    .onFailure().invoke(cases::forgetAll)
+                    .onFailure().invoke(failure -> {
+                        cases.forgetAll();
+                        LOG.warnf("a poll of %d records failed, judged again: %s", batch.count(), failure.getMessage());
+                    })
+                    .onFailure().retry().withBackOff(Duration.ofMillis(100)).atMost(3)
                     .invoke(fresh -> {
                         judged.increment(fresh);
                         duplicate.increment(duplicates + candidates.size() - fresh);

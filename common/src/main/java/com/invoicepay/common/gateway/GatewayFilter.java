@@ -6,6 +6,7 @@ import com.invoicepay.common.web.CorrelationIds;
 import com.invoicepay.common.web.ErrorKind;
 import com.invoicepay.common.web.ErrorResponses;
 import com.invoicepay.common.web.PlatformErrors;
+import io.quarkus.oidc.runtime.OidcJwtCallerPrincipal;
 import io.quarkus.security.identity.CurrentIdentityAssociation;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
@@ -108,7 +109,7 @@ public class GatewayFilter {
         Optional<ClientVersion> version = ClientVersion.parse(
                 request.getHeaderString(ClientVersion.NAME_HEADER), request.getHeaderString(ClientVersion.VERSION_HEADER));
         String clientId = token.getClaim("azp");
-        Object environment = token.getClaim("environment");
+        Object environment = claimOf(token, "environment");
         String environmentName = environment == null ? "sandbox" : environment.toString().replace("\"", "");
         productionGate.admit(clientId, environmentName, version);
         long retryAfter = rateLimiter.acquire(clientId, merchantId.toString());
@@ -116,13 +117,13 @@ public class GatewayFilter {
             throw new ApiException(429, ErrorKind.InputError, PlatformErrors.RATE_LIMITED,
                     "Too many requests; retry after " + retryAfter + " s.", Map.of("Retry-After", Long.toString(retryAfter)));
         }
-        caller.establish(merchantId, clientId, version.orElse(null), token.getClaim("sid"),
+        caller.establish(merchantId, clientId, version.orElse(null), (String) claimOf(token, "sid"),
                 Instant.ofEpochSecond(token.getIssuedAtTime()), environmentName);
         return null;
     }
 
     private static UUID merchantOf(JsonWebToken token) {
-        Object claim = token.getClaim("merchant_id");
+        Object claim = claimOf(token, "merchant_id");
         if (claim != null) {
             try {
                 return UUID.fromString(claim.toString().replace("\"", ""));
@@ -134,8 +135,17 @@ public class GatewayFilter {
     }
 
     private static List<String> scopesOf(JsonWebToken token) {
-        Object scope = token.getClaim("scope");
+        Object scope = claimOf(token, "scope");
         return scope == null ? List.of() : Arrays.asList(scope.toString().replace("\"", "").split(" "));
+    }
+
+    /**
+     * A claim the MicroProfile {@code Claims} enum does not name, the same value {@code getClaim} answers:
+     * smallrye-jwt's {@code getClaim} looks every name up with {@code Claims.valueOf} and throws (and fills
+     * the stack of) an IllegalArgumentException for each such name, four per call here.
+     */
+    private static Object claimOf(JsonWebToken token, String name) {
+        return token instanceof OidcJwtCallerPrincipal oidc ? oidc.getClaims().getClaimValue(name) : token.getClaim(name);
     }
 
     private static GatewayProtected ruleOf(ResourceInfo resource) {

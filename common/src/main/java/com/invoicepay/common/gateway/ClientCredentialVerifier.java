@@ -25,11 +25,13 @@ import java.util.function.LongSupplier;
  * Checks an app's {@code x-ibm-client-id}/{@code x-ibm-client-secret} pair against Keycloak by
  * introspecting the caller's own access token with those credentials: Keycloak accepts the call
  * only when the pair is right, and says whether the token's session is still active. A positive
- * answer is cached for at most 60 s under a SHA-256 hash of id, secret and token, never the secret
- * itself; negative answers are not cached. So a fixed secret works at once, a rotated one stops
- * working within the cache period, and a token whose session was logged out is refused from its
- * first use after the logout (or within the cache period, had it been used before): a cache of the
- * pair alone let such a token in for as long as other tokens of the app kept the pair trusted.
+ * answer is cached for at most 60 s under the token, with a SHA-256 hash of id and secret, never the
+ * secret itself; negative answers are not cached. (Hashing the whole token on every call was a
+ * per-request cost; the token is the string the cached verified identity already holds.) So a fixed
+ * secret works at once, a rotated one stops working within the cache period, and a token whose
+ * session was logged out is refused from its first use after the logout (or within the cache period,
+ * had it been used before): a cache of the pair alone let such a token in for as long as other tokens
+ * of the app kept the pair trusted.
  */
 @ApplicationScoped
 public class ClientCredentialVerifier {
@@ -44,8 +46,12 @@ public class ClientCredentialVerifier {
     private final long ttlNanos;
     private final Duration timeout;
     private final LongSupplier nanoTime = System::nanoTime;
-    /** hash(client id, secret, token) → System.nanoTime() until which the pair and the token are trusted. */
-    private final ConcurrentHashMap<String, Long> trustedUntil = new ConcurrentHashMap<>();
+    /** The pair Keycloak accepted with a token, as hash(client id, secret), and System.nanoTime() until which both are trusted. */
+    private record Trusted(String credentials, long until) {
+    }
+
+    /** access token → the pair trusted with it. */
+    private final ConcurrentHashMap<String, Trusted> trusted = new ConcurrentHashMap<>();
 
     public ClientCredentialVerifier(Vertx vertx, PlatformConfig config) {
         this.web = WebClient.create(vertx);
@@ -61,10 +67,9 @@ public class ClientCredentialVerifier {
     }
 
     public Uni<Verdict> verify(String clientId, String clientSecret, String accessToken) {
-        String key = hash(clientId, clientSecret, accessToken);
-        Long until = trustedUntil.get(key);
-        long now = nanoTime.getAsLong();
-        if (until != null && now - until < 0) {
+        String credentials = hash(clientId, clientSecret);
+        Trusted known = trusted.get(accessToken);
+        if (known != null && known.credentials().equals(credentials) && nanoTime.getAsLong() - known.until() < 0) {
             return Uni.createFrom().item(Verdict.ACCEPTED);
         }
         return web.postAbs(introspectionUrl)
@@ -76,10 +81,10 @@ public class ClientCredentialVerifier {
                     return new ApiException(503, ErrorKind.ServerError, PlatformErrors.DEPENDENCY_UNAVAILABLE,
                             "The identity provider is unavailable; retry later.");
                 })
-                .map(response -> judge(response, key));
+                .map(response -> judge(response, accessToken, credentials));
     }
 
-    private Verdict judge(HttpResponse<?> response, String key) {
+    private Verdict judge(HttpResponse<?> response, String accessToken, String credentials) {
         int status = response.statusCode();
         if (status == 401 || status == 403 || status == 400) {
             return Verdict.CREDENTIALS_REJECTED;
@@ -97,25 +102,25 @@ public class ClientCredentialVerifier {
         if (!body.getBoolean("active", false)) {
             return Verdict.TOKEN_INACTIVE;
         }
-        remember(key);
+        remember(accessToken, credentials);
         return Verdict.ACCEPTED;
     }
 
-    private void remember(String key) {
+    private void remember(String accessToken, String credentials) {
         long now = nanoTime.getAsLong();
-        if (trustedUntil.size() >= MAX_ENTRIES) {
-            trustedUntil.values().removeIf(until -> now - until >= 0);
-            if (trustedUntil.size() >= MAX_ENTRIES) {
-                trustedUntil.clear(); // a flood of distinct tokens must not grow the map; each is just checked again
+        if (trusted.size() >= MAX_ENTRIES) {
+            trusted.values().removeIf(entry -> now - entry.until() >= 0);
+            if (trusted.size() >= MAX_ENTRIES) {
+                trusted.clear(); // a flood of distinct tokens must not grow the map; each is just checked again
             }
         }
-        trustedUntil.put(key, now + ttlNanos);
+        trusted.put(accessToken, new Trusted(credentials, now + ttlNanos));
     }
 
-    static String hash(String... parts) {
+    static String hash(String clientId, String clientSecret) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            for (String part : parts) {
+            for (String part : new String[] {clientId, clientSecret}) {
                 sha.update(part.getBytes(StandardCharsets.UTF_8));
                 sha.update((byte) 0);
             }

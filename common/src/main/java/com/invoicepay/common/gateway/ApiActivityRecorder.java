@@ -18,7 +18,9 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
+import java.lang.reflect.Method;
 import java.time.Clock;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -61,12 +63,23 @@ public class ApiActivityRecorder {
         }
     }
 
+    /** A resource method of its resource class; its route template is worked out once (annotations and a regex per call cost CPU). */
+    private record Endpoint(Class<?> resourceClass, Method method) {
+    }
+
+    private static final ConcurrentHashMap<Endpoint, String> ROUTES = new ConcurrentHashMap<>();
+
     private static String routeOf(ResourceInfo resource) {
         if (resource == null || resource.getResourceMethod() == null) {
             return null;
         }
-        Path onClass = resource.getResourceClass().getAnnotation(Path.class);
-        Path onMethod = resource.getResourceMethod().getAnnotation(Path.class);
+        return ROUTES.computeIfAbsent(new Endpoint(resource.getResourceClass(), resource.getResourceMethod()),
+                ApiActivityRecorder::routeTemplate);
+    }
+
+    private static String routeTemplate(Endpoint endpoint) {
+        Path onClass = endpoint.resourceClass().getAnnotation(Path.class);
+        Path onMethod = endpoint.method().getAnnotation(Path.class);
         String route = (onClass == null ? "" : onClass.value()) + (onMethod == null ? "" : "/" + onMethod.value());
         return route.replaceAll("/+", "/");
     }

@@ -8,6 +8,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Creates the topics that are missing, in one JVM (one TopicCommand per topic costs a JVM start
@@ -41,7 +42,7 @@ public class EnsureTopics {
                 }
             }
             missing.forEach(t -> System.out.println(t.name()));
-            Map<String, TopicDescription> described = admin.describeTopics(wanted).allTopicNames().get();
+            Map<String, TopicDescription> described = describe(admin, wanted);
             boolean mismatch = false;
             for (TopicDescription d : described.values()) {
                 if (d.partitions().size() != partitions) {
@@ -52,6 +53,24 @@ public class EnsureTopics {
             }
             if (mismatch) {
                 System.exit(2);
+            }
+        }
+    }
+
+    /**
+     * Topics just created may not be in the broker's metadata yet (UnknownTopicOrPartitionException, seen on a
+     * fresh broker of a CI run): asked again for up to 30 s.
+     */
+    static Map<String, TopicDescription> describe(Admin admin, List<String> topics) throws Exception {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (true) {
+            try {
+                return admin.describeTopics(topics).allTopicNames().get();
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(200);
             }
         }
     }

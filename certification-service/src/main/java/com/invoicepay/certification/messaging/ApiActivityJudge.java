@@ -7,6 +7,7 @@ import com.invoicepay.certification.service.CallJudge;
 import com.invoicepay.certification.service.CaseJudging;
 import com.invoicepay.certification.service.CaseRules;
 import com.invoicepay.common.events.ApiCall;
+import com.invoicepay.common.events.EnvelopeSerializer;
 import com.invoicepay.common.events.EventEnvelope;
 import com.invoicepay.common.events.EventJson;
 import com.invoicepay.common.events.Topics;
@@ -20,9 +21,13 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,7 +56,7 @@ import java.util.function.IntFunction;
  * (CaseJudging).
  * <p>
  * A polled batch is judged together: records of versions no run judges are dropped through the
- * in-memory {@link ActiveRuns}; the rest takes one transaction with a fixed number of statements
+ * in-memory {@link ActiveRuns}, by the client headers EnvelopeSerializer writes, before they are parsed; the rest takes one transaction with a fixed number of statements
  * (dedup rows, the runs with their open cases locked and their versions, then the remembered
  * invoices and merchants, the new evidence, the repeats and the changed cases, each one statement
  * over arrays), judged in record order so a call sees the evidence of the calls before it. What a
@@ -117,28 +122,25 @@ public class ApiActivityJudge {
     }
 
     @Incoming(ApiActivityJudge.CHANNEL)
-    public Uni<Void> consume(ConsumerRecords<String, EventEnvelope> batch) {
-        List<EventEnvelope> calls = new ArrayList<>();
-        for (ConsumerRecord<String, EventEnvelope> record : batch) {
-            EventEnvelope event = record.value();
-            // null: not an envelope; a call without a declared version is nothing to judge
-            if (event != null && ApiCall.TYPE.equals(event.type()) && event.clientId() != null && event.clientVersion() != null) {
-                calls.add(event);
-            }
-        }
-        if (calls.isEmpty()) {
-            ignored.increment(batch.count());
-            return Uni.createFrom().voidItem();
-        }
+    public Uni<Void> consume(ConsumerRecords<String, byte[]> batch) {
         return pool.withConnection(activeRuns::current).chain(index -> {
             Map<UUID, Observed> candidates = new LinkedHashMap<>(); // an event twice in one poll is one event
             Set<UUID> runIds = new HashSet<>();
             int repeated = 0;
-            for (EventEnvelope event : calls) {
+            for (ConsumerRecord<String, byte[]> record : batch) {
+                ActiveRuns.Version declared = declared(record.headers());
+                if (declared != null && !index.containsKey(declared)) {
+                    continue; // most traffic: no run judges this version, and the record is not even parsed
+                }
+                EventEnvelope event = envelope(record);
+                // null: not an envelope; a call without a declared version is nothing to judge
+                if (event == null || !ApiCall.TYPE.equals(event.type()) || event.clientId() == null || event.clientVersion() == null) {
+                    continue;
+                }
                 ActiveRuns.Version version = new ActiveRuns.Version(event.clientId(), event.clientSystemName(), event.clientVersion());
                 Set<UUID> runs = index.get(version);
                 if (runs == null) {
-                    continue; // most traffic: no run judges this version, and its payload is not even read
+                    continue; // a record without the headers (an older producer) is dropped here
                 }
                 if (candidates.containsKey(event.eventId())) {
                     repeated++;
@@ -174,6 +176,35 @@ public class ApiActivityJudge {
         });
     }
 
+    /** The client version the record's headers name (EnvelopeSerializer), or null when they name none. */
+    private static ActiveRuns.Version declared(Headers headers) {
+        Header clientId = headers.lastHeader(EnvelopeSerializer.CLIENT_ID);
+        Header version = headers.lastHeader(EnvelopeSerializer.CLIENT_VERSION);
+        if (clientId == null || version == null) {
+            return null;
+        }
+        Header system = headers.lastHeader(EnvelopeSerializer.CLIENT_SYSTEM_NAME);
+        return new ActiveRuns.Version(utf8(clientId), system == null ? null : utf8(system), utf8(version));
+    }
+
+    private static String utf8(Header header) {
+        return new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    /** The record's envelope, or null (logged) when it is not one. */
+    private static EventEnvelope envelope(ConsumerRecord<String, byte[]> record) {
+        if (record.value() == null) {
+            return null;
+        }
+        try {
+            return EventJson.MAPPER.readValue(record.value(), EventEnvelope.class);
+        } catch (IOException | RuntimeException notAnEnvelope) {
+            LOG.warnf("skipped the record at %s-%d@%d: not an event envelope (%s)", record.topic(), record.partition(), record.offset(),
+                    notAnEnvelope.getMessage());
+            return null;
+        }
+    }
+
     /** The record as a call to judge, or null when its payload is not a call. */
     private static Observed observed(EventEnvelope event, ActiveRuns.Version version) {
         try {
@@ -188,21 +219,25 @@ public class ApiActivityJudge {
     private Uni<Integer> judge(SqlConnection sql, List<Observed> candidates, Set<UUID> runIds) {
         UUID[] ids = candidates.stream().map(o -> o.event().eventId()).toArray(UUID[]::new);
         String[] types = candidates.stream().map(o -> o.event().type()).toArray(String[]::new);
-        return sql.preparedQuery("""
+        // the dedup rows and the runs' read go out together (pipelined): a poll of duplicates only has locked its cases
+        Uni<Set<UUID>> firstDeliveries = sql.preparedQuery("""
                         insert into processed_event (consumer, event_id, event_type, processed_at)
                         select $1, u.id, u.type, $2 from unnest($3::uuid[], $4::varchar[]) as u(id, type)
                         on conflict do nothing returning event_id""")
                 .execute(Tuple.of(CONSUMER, utc(clock.instant()), ids, types))
-                .chain(inserted -> {
+                .map(inserted -> {
                     Set<UUID> first = new HashSet<>();
                     inserted.forEach(r -> first.add(r.getUUID(0)));
-                    List<Observed> fresh = candidates.stream().filter(o -> first.contains(o.event().eventId())).toList();
-                    if (fresh.isEmpty()) {
-                        return Uni.createFrom().item(0);
-                    }
-                    return runs(sql, runIds).chain(byVersion -> states(sql, byVersion).chain(() -> judge(sql, fresh, byVersion)))
-                            .replaceWith(fresh.size());
+                    return first;
                 });
+        return Uni.combine().all().unis(firstDeliveries, runs(sql, runIds)).asTuple().chain(both -> {
+            List<Observed> fresh = candidates.stream().filter(o -> both.getItem1().contains(o.event().eventId())).toList();
+            if (fresh.isEmpty()) {
+                return Uni.createFrom().item(0);
+            }
+            Map<ActiveRuns.Version, List<Run>> byVersion = both.getItem2();
+            return states(sql, byVersion).chain(() -> judge(sql, fresh, byVersion)).replaceWith(fresh.size());
+        });
     }
 
     /**
@@ -327,22 +362,22 @@ public class ApiActivityJudge {
     }
 
     /**
-     * The batch's writes, one statement each: remembered invoices and merchants, new evidence, the repeats counted
-     * on earlier rows, then the changed cases (verdicts, new versions), whose versions the states take.
+     * The batch's writes, one statement each, sent at once: remembered invoices and merchants, new evidence, the
+     * repeats counted on earlier rows, then the changed cases (verdicts, new versions), whose versions the states take.
      */
     private Uni<Void> write(SqlConnection sql, Map<ActiveRuns.Version, List<Run>> byVersion, List<UUID[]> invoices,
                             List<CaseEvidence> added, Collection<CaseEvidence> repeated, Set<JudgedCases.State> touched) {
         List<Run> merchants = byVersion.values().stream().flatMap(List::stream).filter(run -> run.merchantSeen).toList();
-        Uni<Void> done = Uni.createFrom().voidItem();
+        List<Uni<Void>> writes = new ArrayList<>();
         if (!invoices.isEmpty()) {
-            done = done.chain(() -> sql.preparedQuery("""
+            writes.add(sql.preparedQuery("""
                             insert into run_invoice (run_id, invoice_id) select * from unnest($1::uuid[], $2::uuid[])
                             on conflict do nothing""")
                     .execute(Tuple.of(invoices.stream().map(p -> p[0]).toArray(UUID[]::new), invoices.stream().map(p -> p[1]).toArray(UUID[]::new)))
                     .replaceWithVoid());
         }
         if (!merchants.isEmpty()) {
-            done = done.chain(() -> sql.preparedQuery("""
+            writes.add(sql.preparedQuery("""
                             update certification_run r set merchant_id = m.merchant_id from unnest($1::uuid[], $2::uuid[]) as m(id, merchant_id)
                             where r.id = m.id and r.merchant_id is null""")
                     .execute(Tuple.of(merchants.stream().map(run -> run.id).toArray(UUID[]::new),
@@ -350,11 +385,11 @@ public class ApiActivityJudge {
                     .replaceWithVoid());
         }
         if (!added.isEmpty()) {
-            done = done.chain(() -> sql.preparedQuery(INSERT_EVIDENCE).execute(evidenceColumns(added)).replaceWithVoid());
+            writes.add(sql.preparedQuery(INSERT_EVIDENCE).execute(evidenceColumns(added)).replaceWithVoid());
         }
         if (!repeated.isEmpty()) {
             List<CaseEvidence> rows = List.copyOf(repeated);
-            done = done.chain(() -> sql.preparedQuery("""
+            writes.add(sql.preparedQuery("""
                             update case_evidence e set repeats = r.repeats, last_repeat_at = r.last_repeat_at
                             from unnest($1::uuid[], $2::bigint[], $3::timestamptz[]) as r(id, repeats, last_repeat_at) where e.id = r.id""")
                     .execute(Tuple.of(column(rows, e -> e.id, UUID[]::new), column(rows, e -> e.repeats, Long[]::new),
@@ -366,7 +401,7 @@ public class ApiActivityJudge {
             Map<RunCase.Key, JudgedCases.State> byKey = new HashMap<>();
             touched.forEach(c -> byKey.put(c.runCase.key, c));
             // status stays PENDING without a verdict: the update then only moves the version
-            done = done.chain(() -> sql.preparedQuery("""
+            writes.add(sql.preparedQuery("""
                             update run_case c set status = v.status, reason = v.reason, judged_at = v.judged_at
                             from unnest($1::uuid[], $2::int[], $3::varchar[], $4::text[], $5::timestamptz[]) as v(run_id, ordinal, status, reason, judged_at)
                             where c.run_id = v.run_id and c.ordinal = v.ordinal
@@ -386,7 +421,9 @@ public class ApiActivityJudge {
                     })
                     .replaceWithVoid());
         }
-        return done;
+        // subscribed together: the connection pipelines them, in this order (the update of the cases comes last and
+        // so returns the versions their evidence's triggers moved)
+        return writes.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(writes).andFailFast().replaceWithVoid();
     }
 
     /** The new evidence as one array per column, in INSERT_EVIDENCE's order. */

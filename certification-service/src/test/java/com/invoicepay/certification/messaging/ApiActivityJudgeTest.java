@@ -11,12 +11,14 @@ import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serdes;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -105,6 +107,37 @@ class ApiActivityJudgeTest {
         assertEquals(good.correlationId(), after.getString(c + ".evidence[0].correlationId"));
         assertEquals("MATCHED", after.getString(c + ".evidence[0].outcome"));
         assertEquals("PENDING", after.getString("cases.find { it.id == 'invoicedirect-batch' }.status"));
+    }
+
+    /**
+     * The judge parses only records whose client headers (EnvelopeSerializer) name a version a run judges: one whose
+     * headers name another version is dropped unread, though its body names the run's; one without headers (a producer
+     * before them) is parsed and judged.
+     */
+    @Test
+    void theClientHeadersDecideWhichRecordsAreReadAndARecordWithoutThemIsStillJudged() {
+        String name = unique();
+        JsonPath run = selectedRun(name, List.of("InvoiceDirect"));
+        String id = run.getString("id");
+        Map<String, String> instructed = Map.of("totalAmount", run.getString("values.amount"),
+                "paymentReference", run.getString("values.paymentReference"), "invoiceNumber", run.getString("values.invoiceNumber"));
+        EventEnvelope misfiled = call(name, "3.1.4", "POST", CREATE, 200, instructed);
+        EventEnvelope withoutHeaders = call(name, "3.1.4", "POST", CREATE, 200, instructed);
+        RecordHeaders otherVersion = new RecordHeaders();
+        otherVersion.add(EnvelopeSerializer.CLIENT_ID, "integrator-app".getBytes(StandardCharsets.UTF_8));
+        otherVersion.add(EnvelopeSerializer.CLIENT_SYSTEM_NAME, name.getBytes(StandardCharsets.UTF_8));
+        otherVersion.add(EnvelopeSerializer.CLIENT_VERSION, "9.9.9".getBytes(StandardCharsets.UTF_8));
+        EnvelopeSerializer bodyOnly = new EnvelopeSerializer(); // the two-argument form writes no headers
+        String topic = prefix + "api-activity";
+        kafka.produce(String.class, byte[].class).fromRecords(
+                new ProducerRecord<>(topic, null, "integrator-app", bodyOnly.serialize(topic, misfiled), otherVersion),
+                new ProducerRecord<>(topic, null, "integrator-app", bodyOnly.serialize(topic, withoutHeaders), new RecordHeaders()))
+                .awaitCompletion(Duration.ofSeconds(10));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> "PASSED".equals(caseStatus(id, "invoicedirect-create")));
+        String c = "cases.find { it.id == 'invoicedirect-create' }";
+        List<String> evidence = run(id).getList(c + ".evidence.eventId");
+        assertEquals(List.of(withoutHeaders.eventId().toString()), evidence);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package com.invoicepay.common.events;
 
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -39,6 +40,29 @@ class EventEnvelopeJsonTest {
         assertEquals(sent.clientVersion(), received.clientVersion());
         assertEquals(json, new String(serializer.serialize("invoice-events", received), StandardCharsets.UTF_8));
         assertEquals(new StatusChanged(invoice, "Paid", 3), received.payloadAs(StatusChanged.class));
+    }
+
+    @Test
+    void theClientOfTheEnvelopeIsAlsoInTheRecordHeadersOnceEach() {
+        EventEnvelope sent = EventEnvelope.of("ApiCall", 1, Instant.EPOCH, "invoice-service", null,
+                new EventOrigin("corr-1", "integrator-app", "ShopSys", "1.4.12"), new StatusChanged(UUID.randomUUID(), "Paid", 1));
+        RecordHeaders headers = new RecordHeaders();
+        byte[] wire = serializer.serialize("api-activity", headers, sent);
+        serializer.serialize("api-activity", headers, sent); // a record sent again keeps one header of each
+        assertEquals(sent.eventId(), deserializer.deserialize("api-activity", wire).eventId());
+        assertEquals("integrator-app", header(headers, EnvelopeSerializer.CLIENT_ID));
+        assertEquals("ShopSys", header(headers, EnvelopeSerializer.CLIENT_SYSTEM_NAME));
+        assertEquals("1.4.12", header(headers, EnvelopeSerializer.CLIENT_VERSION));
+        assertEquals(3, headers.toArray().length);
+
+        RecordHeaders none = new RecordHeaders();
+        serializer.serialize("invoice-events", none, EventEnvelope.of("InvoiceExpired", 1, Instant.EPOCH, "invoice-service", null,
+                EventOrigin.NONE, new StatusChanged(UUID.randomUUID(), "Expired", 1)));
+        assertEquals(0, none.toArray().length, "an envelope without a client has no client headers");
+    }
+
+    private static String header(RecordHeaders headers, String name) {
+        return new String(headers.lastHeader(name).value(), StandardCharsets.UTF_8);
     }
 
     @Test

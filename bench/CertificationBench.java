@@ -35,8 +35,9 @@ import java.util.concurrent.Future;
  * port, its own database certification_service_bench cleaned at its start, topics prefixed
  * {@code certification-bench-}, its own consumer group). With N selected runs (InvoiceDirect and Cancel), prints:
  * <ul>
- *   <li>api-activity records judged per second, from the first record sent to the judge's count
- *       ({@code certification_judge_records_total}) reaching them all, next to the rate a plain Kafka consumer
+ *   <li>api-activity records judged per second, from the commit of the Kafka transaction that put them all on the topic
+ *       (the judge reads {@code read_committed}) to the judge's count ({@code certification_judge_records_total})
+ *       reaching them all, next to the rate a plain Kafka consumer
  *       reads the same records of the same topic in the same run: once with every record of a run's version (each a
  *       cancel answered 409 of a new invoice: three pieces of evidence written for two cases), once with one record in
  *       ten of a run's version and the rest of versions no run judges (other clients' traffic, dropped);</li>
@@ -77,7 +78,7 @@ public class CertificationBench {
         try (KafkaProducer<String, EventEnvelope> producer = new KafkaProducer<>(Map.of("bootstrap.servers", BOOTSTRAP,
                 "acks", "all", "linger.ms", 5), new StringSerializer(), new EnvelopeSerializer())) {
             for (int everyNth : new int[]{1, 10}) {
-                double[] rates = judgeRate(base, producer, runs, records * everyNth, everyNth);
+                double[] rates = judgeRate(base, runs, records * everyNth, everyNth);
                 String share = everyNth == 1 ? "every record of a run's version" : "1 in " + everyNth + " records of a run's version";
                 table.row(String.format("api-activity records judged /s (%d runs, %,d records, %s)", runs.size(), records * everyNth, share),
                         String.format("%,.0f /s", rates[0]), String.format("plain consumer %,.0f /s", rates[1]),
@@ -158,21 +159,28 @@ public class CertificationBench {
 
     /**
      * Sends {@code count} records, every {@code everyNth} one a run's cancel answered 409 and the others calls of
-     * versions no run judges; answers the judge's rate (records / (all counted − first sent)) and a plain consumer's
-     * rate over the same records.
+     * versions no run judges, in one transaction; answers the judge's rate (records / (all counted − committed)) and a
+     * plain consumer's rate over the same records.
      */
-    static double[] judgeRate(String base, KafkaProducer<String, EventEnvelope> producer, List<Run> runs, int count, int everyNth)
+    static double[] judgeRate(String base, List<Run> runs, int count, int everyNth)
             throws Exception {
         Map<TopicPartition, Long> start = endOffsets();
         double before = judgeCount(base);
-        long t0 = System.nanoTime();
-        for (int i = 0; i < count; i++) {
-            EventEnvelope record = i % everyNth == 0
-                    ? call(runs.get(i / everyNth % runs.size()).system(), "1.0.0", "integrator-app", "PUT", CANCEL, 409, UUID.randomUUID(), Map.of())
-                    : call("Other ERP", "2.0." + i % 7, "other-app-" + i % 50, "GET", "/api/v1/merchants/me", 200, null, Map.of());
-            producer.send(new ProducerRecord<>(TOPIC, record.clientId(), record));
+        // one Kafka transaction: the judge (read_committed) sees no record before all are on the topic, so both it and
+        // the plain consumer read the same backlog, and the time to produce it counts for neither
+        try (KafkaProducer<String, EventEnvelope> batch = new KafkaProducer<>(Map.of("bootstrap.servers", BOOTSTRAP,
+                "transactional.id", "certification-bench-" + UUID.randomUUID(), "linger.ms", 5), new StringSerializer(), new EnvelopeSerializer())) {
+            batch.initTransactions();
+            batch.beginTransaction();
+            for (int i = 0; i < count; i++) {
+                EventEnvelope record = i % everyNth == 0
+                        ? call(runs.get(i / everyNth % runs.size()).system(), "1.0.0", "integrator-app", "PUT", CANCEL, 409, UUID.randomUUID(), Map.of())
+                        : call("Other ERP", "2.0." + i % 7, "other-app-" + i % 50, "GET", "/api/v1/merchants/me", 200, null, Map.of());
+                batch.send(new ProducerRecord<>(TOPIC, record.clientId(), record));
+            }
+            batch.commitTransaction();
         }
-        producer.flush();
+        long t0 = System.nanoTime();
         long deadline = System.currentTimeMillis() + 900_000;
         while (judgeCount(base) - before < count) {
             if (System.currentTimeMillis() > deadline) {
@@ -221,7 +229,7 @@ public class CertificationBench {
 
     static KafkaConsumer<byte[], byte[]> plainConsumer() {
         return new KafkaConsumer<>(Map.of("bootstrap.servers", BOOTSTRAP, "group.id", "certification-bench-plain-" + UUID.randomUUID(),
-                "enable.auto.commit", false), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+                "enable.auto.commit", false, "isolation.level", "read_committed"), new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     // ---- verdict delay -------------------------------------------------------------------------------

@@ -87,6 +87,12 @@ class ApiActivityJudgeTest {
         return run(id).getString("cases.find { it.id == '" + caseId + "' }.status");
     }
 
+    /** The create's values the run instructs. */
+    static Map<String, String> instructed(JsonPath run) {
+        return Map.of("totalAmount", run.getString("values.amount"), "paymentReference", run.getString("values.paymentReference"),
+                "invoiceNumber", run.getString("values.invoiceNumber"));
+    }
+
     static String unique() {
         return "Judge " + UUID.randomUUID().toString().substring(0, 8);
     }
@@ -96,8 +102,7 @@ class ApiActivityJudgeTest {
         String name = unique();
         JsonPath run = selectedRun(name, List.of("InvoiceDirect"));
         String id = run.getString("id");
-        EventEnvelope good = call(name, "3.1.4", "POST", CREATE, 200, Map.of("totalAmount", run.getString("values.amount"),
-                "paymentReference", run.getString("values.paymentReference"), "invoiceNumber", run.getString("values.invoiceNumber")));
+        EventEnvelope good = call(name, "3.1.4", "POST", CREATE, 200, instructed(run));
         send(good, good); // delivered twice: judged once
         await().atMost(Duration.ofSeconds(20)).until(() -> "PASSED".equals(caseStatus(id, "invoicedirect-create")));
         JsonPath after = run(id);
@@ -119,8 +124,7 @@ class ApiActivityJudgeTest {
         String name = unique();
         JsonPath run = selectedRun(name, List.of("InvoiceDirect"));
         String id = run.getString("id");
-        Map<String, String> instructed = Map.of("totalAmount", run.getString("values.amount"),
-                "paymentReference", run.getString("values.paymentReference"), "invoiceNumber", run.getString("values.invoiceNumber"));
+        Map<String, String> instructed = instructed(run);
         EventEnvelope misfiled = call(name, "3.1.4", "POST", CREATE, 200, instructed);
         EventEnvelope withoutHeaders = call(name, "3.1.4", "POST", CREATE, 200, instructed);
         RecordHeaders otherVersion = new RecordHeaders();
@@ -145,8 +149,7 @@ class ApiActivityJudgeTest {
         String name = unique();
         JsonPath run = selectedRun(name, List.of("InvoiceDirect"));
         String id = run.getString("id");
-        Map<String, String> instructed = Map.of("totalAmount", run.getString("values.amount"),
-                "paymentReference", run.getString("values.paymentReference"), "invoiceNumber", run.getString("values.invoiceNumber"));
+        Map<String, String> instructed = instructed(run);
         EventEnvelope refused = call(name, "3.1.4", "POST", CREATE, 400, instructed);
         EventEnvelope accepted = call(name, "3.1.4", "POST", CREATE, 200, instructed);
         send(refused, accepted);

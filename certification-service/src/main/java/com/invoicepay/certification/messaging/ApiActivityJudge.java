@@ -7,6 +7,7 @@ import com.invoicepay.certification.service.CallJudge;
 import com.invoicepay.certification.service.CaseJudging;
 import com.invoicepay.certification.service.CaseRules;
 import com.invoicepay.common.events.ApiCall;
+import com.invoicepay.common.events.EnvelopeDeserializer;
 import com.invoicepay.common.events.EnvelopeSerializer;
 import com.invoicepay.common.events.EventEnvelope;
 import com.invoicepay.common.events.EventJson;
@@ -21,12 +22,12 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -56,14 +57,15 @@ import java.util.function.IntFunction;
  * (CaseJudging).
  * <p>
  * A polled batch is judged together: records of versions no run judges are dropped through the
- * in-memory {@link ActiveRuns}, by the client headers EnvelopeSerializer writes, before they are parsed; the rest takes one transaction with a fixed number of statements
- * (dedup rows, the runs with their open cases locked and their versions, then the remembered
- * invoices and merchants, the new evidence, the repeats and the changed cases, each one statement
- * over arrays), judged in record order so a call sees the evidence of the calls before it. What a
- * case's judging needs of its evidence is kept in memory ({@link JudgedCases}) and read only when the
- * case's version moved, so a judged call costs the same however much traffic the case has seen. A
- * call like ones already listed (same assertion and outcome) is counted on the last of them
- * ({@code repeats}) instead of a row of its own. Idempotent on {@code eventId} (processed_event,
+ * in-memory {@link ActiveRuns}, by the client headers EnvelopeSerializer writes, before they are
+ * parsed; the rest takes one transaction with a fixed number of statements (dedup rows, the runs
+ * with their open cases locked and their versions, then the remembered invoices and merchants, the
+ * new evidence, the repeats and the changed cases, each one statement over arrays), judged in
+ * record order so a call sees the evidence of the calls before it. What a case's judging needs of
+ * its evidence is kept in memory ({@link JudgedCases}) and read only when the case's version moved,
+ * so a judged call costs the same however much traffic the case has seen. A call like ones already
+ * listed (same assertion and outcome) is counted on the last of them ({@code repeats}) instead of a
+ * row of its own. Idempotent on {@code eventId} (processed_event,
  * consumer {@value #CONSUMER}) in that transaction; the offsets are committed after it.
  */
 @ApplicationScoped
@@ -84,6 +86,7 @@ public class ApiActivityJudge {
     private final Pool pool;
     private final ActiveRuns activeRuns;
     private final JudgedCases cases = new JudgedCases();
+    private final EnvelopeDeserializer envelopes = new EnvelopeDeserializer();
     private final CaseJudging judging;
     private final Clock clock;
     private final Counter judged;
@@ -191,16 +194,12 @@ public class ApiActivityJudge {
         return new String(header.value(), StandardCharsets.UTF_8);
     }
 
-    /** The record's envelope, or null (logged) when it is not one. */
-    private static EventEnvelope envelope(ConsumerRecord<String, byte[]> record) {
-        if (record.value() == null) {
-            return null;
-        }
+    /** The record's envelope (common's EnvelopeDeserializer), or null (logged) when it is not one. */
+    private EventEnvelope envelope(ConsumerRecord<String, byte[]> record) {
         try {
-            return EventJson.MAPPER.readValue(record.value(), EventEnvelope.class);
-        } catch (IOException | RuntimeException notAnEnvelope) {
-            LOG.warnf("skipped the record at %s-%d@%d: not an event envelope (%s)", record.topic(), record.partition(), record.offset(),
-                    notAnEnvelope.getMessage());
+            return envelopes.deserialize(record.topic(), record.value());
+        } catch (SerializationException notAnEnvelope) {
+            LOG.warnf("skipped the record at %s-%d@%d: %s", record.topic(), record.partition(), record.offset(), notAnEnvelope.getMessage());
             return null;
         }
     }

@@ -122,8 +122,60 @@ public final class BenchSupport {
 
     /** User + system CPU the process has used, in ms, from /proc/<pid>/stat (fields 14 and 15, in ticks of 10 ms). */
     public static double cpuMillis(long pid) throws IOException {
+        return statMillis(pid, false);
+    }
+
+    /** The process's CPU in ms; with {@code reaped}, that of its children it has waited for too (fields 16 and 17). */
+    private static double statMillis(long pid, boolean reaped) throws IOException {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10.0;
+        long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        if (reaped) {
+            ticks += Long.parseLong(fields[13]) + Long.parseLong(fields[14]);
+        }
+        return ticks * 10.0;
+    }
+
+    /**
+     * Where the machine's CPU went, in ms used so far: all of it (every core's time but idle and iowait), PostgreSQL
+     * (its processes and the backends it has reaped, so a closed connection's CPU still counts), this JVM (the bench's
+     * client), the children it has waited for (pgbench), and the service and the broker by their PIDs. Two samples'
+     * {@link #minus difference} over a phase shows what one request cost each part, and what the rest of the machine
+     * (the stack's idle services, the kernel's loopback networking) took meanwhile.
+     */
+    public record MachineCpu(double busy, double postgres, double benchClient, double benchChildren, double service, double kafka) {
+        public static MachineCpu sample(long servicePid, long kafkaPid) throws IOException {
+            String[] cpu = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+"); // "cpu user nice system idle iowait ..."
+            double busy = 0;
+            for (int i = 1; i < cpu.length && i <= 8; i++) { // user..steal; guest time is already inside user
+                busy += i == 4 || i == 5 ? 0 : Long.parseLong(cpu[i]) * 10.0;
+            }
+            double postgres = 0;
+            try (var procs = Files.list(Path.of("/proc"))) {
+                for (Path proc : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+                    try {
+                        if (Files.readString(proc.resolve("comm")).startsWith("postgres")) {
+                            postgres += statMillis(Long.parseLong(proc.getFileName().toString()), true);
+                        }
+                    } catch (IOException gone) {
+                        // ended between the listing and the read: its parent has reaped it, and counts it
+                    }
+                }
+            }
+            long self = ProcessHandle.current().pid();
+            return new MachineCpu(busy, postgres, statMillis(self, false), statMillis(self, true) - statMillis(self, false),
+                    cpuMillis(servicePid), cpuMillis(kafkaPid));
+        }
+
+        /** This sample less an earlier one, divided by {@code per} (the requests or transactions between them). */
+        public MachineCpu minus(MachineCpu earlier, double per) {
+            return new MachineCpu((busy - earlier.busy) / per, (postgres - earlier.postgres) / per, (benchClient - earlier.benchClient) / per,
+                    (benchChildren - earlier.benchChildren) / per, (service - earlier.service) / per, (kafka - earlier.kafka) / per);
+        }
+
+        /** What neither the parts named took. */
+        public double rest() {
+            return busy - postgres - benchClient - benchChildren - service - kafka;
+        }
     }
 }

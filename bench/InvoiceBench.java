@@ -31,7 +31,11 @@ import java.util.regex.Pattern;
  * warm-up, whose times are printed too), resident memory, and as the
  * baseline in the same run pgbench running a create's SQL at the same concurrency.
  *
- * Arguments: base-url seconds-per-phase batch-size service-pid
+ * With the 16 clients it also prints where the machine's CPU went per create and per pgbench transaction (service,
+ * PostgreSQL, the bench's client, the broker, the rest): on two cores both runs are CPU-bound, so the throughput ratio
+ * is about the inverse ratio of those totals.
+ *
+ * Arguments: base-url seconds-per-phase batch-size service-pid kafka-pid
  */
 public class InvoiceBench {
     static final String MERCHANT = "7c9e6679-7425-40de-944b-e07fc1f90ae7";
@@ -57,6 +61,7 @@ public class InvoiceBench {
         int seconds = Integer.parseInt(args[1]);
         int batchSize = Integer.parseInt(args[2]);
         long pid = Long.parseLong(args[3]);
+        long kafkaPid = Long.parseLong(args[4]);
         token = BenchSupport.token("integrator-app", "merchant-1", "merchant-1-password", "openid invoice");
         String admin = BenchSupport.token("integrator-app", "ops-admin", "ops-admin-password", "openid");
         int payers = Math.max(50, seconds * 700); // 10 invoices each: four phases of up to ~1 700 creates/s
@@ -65,16 +70,19 @@ public class InvoiceBench {
 
         // the baseline first, while the stack is quiet: after the creates, callback- and report-service are
         // busy with their events and a later pgbench would measure that noise, flattering the ratio
-        double pg16 = pgbench(16, seconds), pg64 = pgbench(64, seconds);
+        BenchSupport.MachineCpu before = BenchSupport.MachineCpu.sample(pid, kafkaPid);
+        double pg16 = pgbench(16, seconds);
+        BenchSupport.MachineCpu perTransaction = BenchSupport.MachineCpu.sample(pid, kafkaPid).minus(before, pg16 * seconds);
+        double pg64 = pgbench(64, seconds);
 
         // warm-up, not reported: as long as a measured phase, because the JIT compilers otherwise still spend as much
         // CPU as the requests do during the first phase (seen per thread in /proc: C2 ~45 % of the process's CPU)
         closed(16, seconds, false);
         // the batch path too: invoice-service runs C2 only, so code run once is still interpreted (reported below)
         double[] coldBatch = batch(batchSize);
-        double cpu0 = BenchSupport.cpuMillis(pid);
+        before = BenchSupport.MachineCpu.sample(pid, kafkaPid);
         Result c16 = closed(16, seconds, true);
-        double cpuPerCreate = (BenchSupport.cpuMillis(pid) - cpu0) / c16.count;
+        BenchSupport.MachineCpu perCreate = BenchSupport.MachineCpu.sample(pid, kafkaPid).minus(before, c16.count);
         Result c64 = closed(64, seconds, true);
         double peak = Math.max(c16.throughput, c64.throughput);
         Result open = open(peak / 2, seconds);
@@ -88,7 +96,13 @@ public class InvoiceBench {
                 .row("create throughput, 64 clients", BenchSupport.fmt(c64.throughput) + " /s", "pgbench " + BenchSupport.fmt(pg64) + " tps",
                         BenchSupport.ratio(c64.throughput, pg64), ">= 0.5", c64.throughput >= pg64 / 2)
                 .row("create p50 / p99, 16 clients", ms(c16.p50) + " / " + ms(c16.p99), "", "", "", null)
-                .row("service CPU per create, 16 clients", String.format("%.2f ms", cpuPerCreate), "", "", "", null)
+                .row("service CPU per create, 16 clients", String.format("%.2f ms", perCreate.service()), "", "", "", null)
+                .row("machine CPU per create / per pgbench transaction, 16 clients", String.format(
+                        "%.2f ms: service %.2f, PostgreSQL %.2f, client %.2f, Kafka %.2f, rest %.2f", perCreate.busy(), perCreate.service(),
+                        perCreate.postgres(), perCreate.benchClient(), perCreate.kafka(), perCreate.rest()), String.format(
+                        "%.2f ms: PostgreSQL %.2f, pgbench %.2f, rest %.2f", perTransaction.busy(), perTransaction.postgres(),
+                        perTransaction.benchChildren(), perTransaction.busy() - perTransaction.postgres() - perTransaction.benchChildren()),
+                        "", "", null)
                 .row("create p50 / p99, 64 clients", ms(c64.p50) + " / " + ms(c64.p99), "", "", "", null)
                 .row("create p99 at " + BenchSupport.fmt(open.rate) + "/s (half the peak, open model)", ms(open.p99) + " (p50 " + ms(open.p50) + ")",
                         "", "", "< 25 ms", open.p99 < budget)

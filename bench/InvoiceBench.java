@@ -62,11 +62,13 @@ public class InvoiceBench {
             })).build();
 
     static String base, token;
+    static URI service;
     static final List<String> phones = new ArrayList<>();
     static final AtomicInteger slot = new AtomicInteger();
     
     public static void main(String[] args) throws Exception {
         base = args[0];
+        service = URI.create(base);
         int seconds = Integer.parseInt(args[1]);
         int batchSize = Integer.parseInt(args[2]);
         long pid = Long.parseLong(args[3]);
@@ -133,9 +135,9 @@ public class InvoiceBench {
 
     /**
      * The creates' client: Vert.x on one event loop over HTTP/1.1 keep-alive connections. The JDK HttpClient used
-     * before took 0.30 ms of CPU per create on the same two cores as the service (this one 0.17, pgbench's client 0.09
-     * per transaction), and its hand-offs between threads added to the open model's latency (p99 23-53 ms against 9 ms
-     * at the same rate). Set-up, payers and the batch stay on the JDK client.
+     * before took 0.30 ms of CPU per create on the same two cores as the service (this one 0.08-0.17 ms, pgbench's
+     * client 0.08-0.09 ms per transaction), and its hand-offs between threads added to the open model's latency (p99
+     * 23-53 ms before, 10-21 ms after, at about the same rate). Set-up, payers and the batch stay on the JDK client.
      */
     static final Vertx VERTX = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
     static final io.vertx.core.http.HttpClient LOAD = VERTX.createHttpClient(new HttpClientOptions().setKeepAlive(true),
@@ -143,8 +145,7 @@ public class InvoiceBench {
 
     /** Sends one create; {@code answered} gets its status, or -1 when it failed. */
     static void send(IntConsumer answered) {
-        URI u = URI.create(base);
-        RequestOptions create = new RequestOptions().setMethod(HttpMethod.POST).setHost(u.getHost()).setPort(u.getPort())
+        RequestOptions create = new RequestOptions().setMethod(HttpMethod.POST).setHost(service.getHost()).setPort(service.getPort())
                 .setURI("/api/v1/merchants/" + MERCHANT + "/invoices").setTimeout(30_000)
                 .putHeader("Authorization", "Bearer " + token).putHeader("x-ibm-client-id", "integrator-app")
                 .putHeader("x-ibm-client-secret", "integrator-app-secret").putHeader("Content-Type", "application/json");

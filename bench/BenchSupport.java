@@ -122,18 +122,15 @@ public final class BenchSupport {
 
     /** User + system CPU the process has used, in ms, from /proc/<pid>/stat (fields 14 and 15, in ticks of 10 ms). */
     public static double cpuMillis(long pid) throws IOException {
-        return statMillis(pid, false);
+        return statMillis(pid)[0];
     }
 
-    /** The process's CPU in ms; with {@code reaped}, that of its children it has waited for too (fields 16 and 17). */
-    private static double statMillis(long pid, boolean reaped) throws IOException {
+    /** The process's own CPU in ms, and that of the children it has waited for (fields 16 and 17), from one read. */
+    private static double[] statMillis(long pid) throws IOException {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-        if (reaped) {
-            ticks += Long.parseLong(fields[13]) + Long.parseLong(fields[14]);
-        }
-        return ticks * 10.0;
+        return new double[]{(Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10.0,
+                (Long.parseLong(fields[13]) + Long.parseLong(fields[14])) * 10.0};
     }
 
     /**
@@ -155,16 +152,16 @@ public final class BenchSupport {
                 for (Path proc : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
                     try {
                         if (Files.readString(proc.resolve("comm")).startsWith("postgres")) {
-                            postgres += statMillis(Long.parseLong(proc.getFileName().toString()), true);
+                            double[] own = statMillis(Long.parseLong(proc.getFileName().toString()));
+                            postgres += own[0] + own[1];
                         }
                     } catch (IOException gone) {
                         // ended between the listing and the read: its parent has reaped it, and counts it
                     }
                 }
             }
-            long self = ProcessHandle.current().pid();
-            return new MachineCpu(busy, postgres, statMillis(self, false), statMillis(self, true) - statMillis(self, false),
-                    cpuMillis(servicePid), cpuMillis(kafkaPid));
+            double[] self = statMillis(ProcessHandle.current().pid());
+            return new MachineCpu(busy, postgres, self[0], self[1], cpuMillis(servicePid), cpuMillis(kafkaPid));
         }
 
         /** This sample less an earlier one, divided by {@code per} (the requests or transactions between them). */

@@ -65,8 +65,8 @@ import java.util.function.IntFunction;
  * its evidence is kept in memory ({@link JudgedCases}) and read only when the case's version moved,
  * so a judged call costs the same however much traffic the case has seen. A call like ones already
  * listed (same assertion and outcome) is counted on the last of them ({@code repeats}) instead of a
- * row of its own. Idempotent on {@code eventId} (processed_event,
- * consumer {@value #CONSUMER}) in that transaction; the offsets are committed after it.
+ * row of its own. Idempotent on {@code eventId} (processed_event, consumer {@value #CONSUMER}) in
+ * that transaction; the offsets are committed after it.
  */
 @ApplicationScoped
 public class ApiActivityJudge {

@@ -80,14 +80,6 @@ public interface CallbackConfig {
         /** Delivered and dead-lettered batches, with their items and attempts. */
         @WithDefault("30d")
         Duration batches();
-
-        /** Dedup rows of consumed events (far beyond any redelivery). */
-        @WithDefault("14d")
-        Duration processedEvents();
-
-        /** Outbox rows already published. */
-        @WithDefault("7d")
-        Duration outbox();
     }
 
     interface Encryption {

@@ -15,15 +15,15 @@ import static com.invoicepay.callback.registration.Endpoints.at;
 
 /**
  * Purges what has served its time (DESIGN.md "Housekeeping"): finished batches with their items and
- * attempts after {@code callback.retention.batches}, processed-events rows after
- * {@code callback.retention.processed-events}, sent outbox rows after {@code callback.retention.outbox},
- * signing secrets whose overlap ended. Pending batches are never purged. Times on the (sandbox) clock.
+ * attempts after {@code callback.retention.batches}, and signing secrets whose overlap ended. Pending
+ * batches are never purged. Times on the (sandbox) clock. Sent outbox rows and processed-events rows
+ * go as in every service (common's EventTablesPurge).
  */
 @ApplicationScoped
 public class Housekeeping {
     private static final Logger LOG = Logger.getLogger(Housekeeping.class);
 
-    public record Purged(long batches, long processedEvents, long outboxEvents, long secrets) {
+    public record Purged(long batches, long secrets) {
     }
 
     private final Pool pool;
@@ -41,7 +41,7 @@ public class Housekeeping {
     void tick() {
         try {
             Purged purged = purgeNow();
-            if (purged.batches() + purged.processedEvents() + purged.outboxEvents() > 0) {
+            if (purged.batches() + purged.secrets() > 0) {
                 LOG.infof("callback housekeeping: %s", purged);
             }
         } catch (RuntimeException e) {
@@ -60,14 +60,9 @@ public class Housekeeping {
                         .chain(() -> c.query("delete from delivery_attempt where batch_id in (select id from purge_batch)").execute())
                         .chain(() -> c.query("delete from pending_item where batch_id in (select id from purge_batch)").execute())
                         .chain(() -> c.query("delete from callback_batch where id in (select id from purge_batch)").execute())
-                        .chain(batches -> c.preparedQuery("delete from processed_event where processed_at < $1")
-                                .execute(Tuple.of(at(now.minus(config.retention().processedEvents()))))
-                                .chain(processed -> c.preparedQuery("delete from outbox_event where sent_at is not null and sent_at < $1")
-                                        .execute(Tuple.of(at(now.minus(config.retention().outbox()))))
-                                        .chain(outbox -> c.preparedQuery("delete from signing_secret where expires_at < $1")
-                                                .execute(Tuple.of(at(now)))
-                                                .map(secrets -> new Purged(batches.rowCount(), processed.rowCount(),
-                                                        outbox.rowCount(), secrets.rowCount()))))))
+                        .chain(batches -> c.preparedQuery("delete from signing_secret where expires_at < $1")
+                                .execute(Tuple.of(at(now)))
+                                .map(secrets -> new Purged(batches.rowCount(), secrets.rowCount()))))
                 .await().atMost(Duration.ofSeconds(120));
     }
 }

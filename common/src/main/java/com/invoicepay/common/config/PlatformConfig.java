@@ -30,6 +30,27 @@ public interface PlatformConfig {
 
     Gate gate();
 
+    Retention retention();
+
+    /** How long the tables every service has keep their rows (common's EventTablesPurge). */
+    interface Retention {
+        /** The periodic purge; {@code EventTablesPurge.purgeNow()} works either way. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** How often the purge runs. */
+        @WithDefault("1h")
+        Duration purgeInterval();
+
+        /** Outbox rows already published: kept a while for tracing and support, then purged. */
+        @WithDefault("7d")
+        Duration outbox();
+
+        /** Dedup rows of consumed events: far beyond any redelivery (topics keep records 7 days). */
+        @WithDefault("14d")
+        Duration processedEvents();
+    }
+
     interface Gate {
         /**
          * The production gate (issue #6): production clients must send a certified client system

@@ -6,11 +6,14 @@ import com.invoicepay.common.events.EventJson;
 import com.invoicepay.common.gateway.CallerContext;
 import com.invoicepay.invoice.service.InvoiceErrors;
 import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -24,17 +27,33 @@ import java.util.function.Supplier;
  * body within 24 hours answers the first answer again and creates nothing; the same key with another
  * body is a 409 (11016). The record is written in the caller's transaction, so a request that fails
  * leaves no record and may be retried with the same key; a concurrent twin waits on the record's key
- * and then replays.
+ * and then replays. Records older than 24 hours are purged every hour ({@code invoice.idempotency.purge-interval}).
  */
 @ApplicationScoped
 public class Idempotency {
+    private static final Logger LOG = Logger.getLogger(Idempotency.class);
     public static final String HEADER = "Idempotency-Key";
     static final String REPLAYED = "Idempotent-Replayed";
 
     private final ObjectMapper json;
+    private final Pool pool;
 
-    public Idempotency(ObjectMapper json) {
+    public Idempotency(ObjectMapper json, Pool pool) {
         this.json = json;
+        this.pool = pool;
+    }
+
+    /** Deletes the records whose 24 hours are over (a reused key deletes its own one first anyway); answers how many. */
+    public Uni<Integer> purgeExpired() {
+        return pool.query("delete from idempotency_record where created_at < now() - interval '24 hours'").execute()
+                .map(rows -> rows.rowCount());
+    }
+
+    @Scheduled(every = "${invoice.idempotency.purge-interval:1h}", delayed = "1m",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> purgeTick() {
+        return purgeExpired().onFailure().invoke(e -> LOG.warnf("idempotency records not purged, retrying on the next tick: %s", e))
+                .onFailure().recoverWithNull().replaceWithVoid();
     }
 
     /** In the Hibernate session's transaction (the batch routes). */

@@ -140,7 +140,8 @@ public final class BenchSupport {
      * {@link #minus difference} over a phase shows what one request cost each part, and what the rest of the machine
      * (the stack's idle services, the kernel's loopback networking) took meanwhile.
      */
-    public record MachineCpu(double busy, double postgres, double benchClient, double benchChildren, double service, double kafka) {
+    public record MachineCpu(double busy, double postgres, double benchClient, double benchChildren, double service, double kafka,
+                             double serviceJit) {
         public static MachineCpu sample(long servicePid, long kafkaPid) throws IOException {
             String[] cpu = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+"); // "cpu user nice system idle iowait ..."
             double busy = 0;
@@ -161,13 +162,36 @@ public final class BenchSupport {
                 }
             }
             double[] self = statMillis(ProcessHandle.current().pid());
-            return new MachineCpu(busy, postgres, self[0], self[1], cpuMillis(servicePid), cpuMillis(kafkaPid));
+            return new MachineCpu(busy, postgres, self[0], self[1], cpuMillis(servicePid), cpuMillis(kafkaPid), jitMillis(servicePid));
+        }
+
+        /**
+         * CPU of the process's JIT compiler threads so far (part of its total): with C2 alone, code still being compiled
+         * during a measured phase shows here. A compiler thread that ended took its time with it, so it is a lower bound.
+         */
+        private static double jitMillis(long pid) throws IOException {
+            double jit = 0;
+            try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+                for (Path task : tasks.toList()) {
+                    try {
+                        if (Files.readString(task.resolve("comm")).matches("C[12] CompilerThre.*\\s*")) {
+                            String stat = Files.readString(task.resolve("stat"));
+                            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                            jit += (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10.0;
+                        }
+                    } catch (IOException gone) {
+                        // the thread ended between the listing and the read
+                    }
+                }
+            }
+            return jit;
         }
 
         /** This sample less an earlier one, divided by {@code per} (the requests or transactions between them). */
         public MachineCpu minus(MachineCpu earlier, double per) {
             return new MachineCpu((busy - earlier.busy) / per, (postgres - earlier.postgres) / per, (benchClient - earlier.benchClient) / per,
-                    (benchChildren - earlier.benchChildren) / per, (service - earlier.service) / per, (kafka - earlier.kafka) / per);
+                    (benchChildren - earlier.benchChildren) / per, (service - earlier.service) / per, (kafka - earlier.kafka) / per,
+                    (serviceJit - earlier.serviceJit) / per);
         }
 
         /** What neither the parts named took. */

@@ -107,7 +107,8 @@ public class InvoiceBench {
                 .row("create throughput, 64 clients", BenchSupport.fmt(c64.throughput) + " /s", "pgbench " + BenchSupport.fmt(pg64) + " tps",
                         BenchSupport.ratio(c64.throughput, pg64), ">= 0.5", c64.throughput >= pg64 / 2)
                 .row("create p50 / p99, 16 clients", ms(c16.p50) + " / " + ms(c16.p99), "", "", "", null)
-                .row("service CPU per create, 16 clients", String.format("%.2f ms", perCreate.service()), "", "", "", null)
+                .row("service CPU per create, 16 clients (of it the JIT compiler)", String.format("%.2f ms (%.2f ms)", perCreate.service(),
+                        perCreate.serviceJit()), "", "", "", null)
                 .row("machine CPU per create / per pgbench transaction, 16 clients", String.format(
                         "%.2f ms: service %.2f, PostgreSQL %.2f, client %.2f, Kafka %.2f, rest %.2f", perCreate.busy(), perCreate.service(),
                         perCreate.postgres(), perCreate.benchClient(), perCreate.kafka(), perCreate.rest()), String.format(

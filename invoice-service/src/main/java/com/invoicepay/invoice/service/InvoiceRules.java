@@ -166,6 +166,11 @@ public final class InvoiceRules {
         return new Checked(issueDate, dueDate, orderDate, deliveryDate, phone);
     }
 
+    /** A Danish (+45 and 8 digits) or Finnish (+358 and 5 to 12 digits) phone number, without separators. */
+    public static boolean isPhone(String phone) {
+        return phone != null && PHONE.matcher(phone).matches();
+    }
+
     /** The consumer alias without its spaces and dashes, or null when the invoice names none. */
     public static String phoneOf(InvoiceInput in) {
         return in.consumerAlias() == null || blank(in.consumerAlias().alias()) ? null

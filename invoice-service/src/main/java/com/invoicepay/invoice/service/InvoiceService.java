@@ -29,6 +29,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -270,11 +271,14 @@ public class InvoiceService {
      */
     private Uni<Integer> forEachLocked(String where, LocalDate horizon, int limit,
                                        java.util.function.BiFunction<Invoice, LocalDate, Uni<Boolean>> step) {
+        // the ids first, then the entities: "select *" into the entity would break on every column a later
+        // migration adds (expand-then-contract), and the rows stay locked by this transaction either way
         return Panache.getSession().chain(session -> session.createNativeQuery(
-                                "select * from invoice where " + where + " limit :limit for update skip locked", Invoice.class)
+                                "select id from invoice where " + where + " limit :limit for update skip locked", UUID.class)
                         .setParameter("horizon", horizon)
                         .setParameter("limit", limit)
                         .getResultList())
+                .chain(ids -> ids.isEmpty() ? Uni.createFrom().item(List.<Invoice>of()) : Invoice.<Invoice>list("id in ?1", ids))
                 .chain(invoices -> {
                     Uni<Integer> done = Uni.createFrom().item(0);
                     for (Invoice invoice : invoices) {

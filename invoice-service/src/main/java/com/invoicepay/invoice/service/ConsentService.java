@@ -147,17 +147,43 @@ public class ConsentService {
         });
     }
 
+    /**
+     * A payer's erasure request ({@link PersonalData}): their pending consents are declined and granted ones
+     * revoked, announced like any decision, and every consent of theirs loses the phone number. Answers how many
+     * consents were theirs; repeating it finds none.
+     */
+    public Uni<Integer> forgetPayer(String phone, EventOrigin origin) {
+        Instant now = clock.instant();
+        return DirectInvoiceConsent.<DirectInvoiceConsent>find("phoneNumber", phone).withLock(LockModeType.PESSIMISTIC_WRITE).list()
+                .chain(theirs -> {
+                    Uni<Void> announced = Uni.createFrom().voidItem();
+                    for (DirectInvoiceConsent consent : theirs) {
+                        consent.phoneNumber = null;
+                        if (consent.state == PENDING || consent.state == GRANTED) {
+                            consent.state = consent.state == PENDING ? DECLINED : REVOKED;
+                            consent.decidedAt = now;
+                            announced = announced.chain(() -> announce(consent, now, origin));
+                        }
+                    }
+                    return announced.replaceWith(theirs.size());
+                });
+    }
+
     private record PayersConsent(SandboxConsumer payer, DirectInvoiceConsent consent) {
     }
 
-    /** A payer reaches only consents asked of their phone, or of nobody yet (a link's consent). */
+    /**
+     * A payer reaches only consents asked of their phone, or of nobody yet (a link's pending consent); a decided
+     * consent without a phone is an erased payer's and nobody's to change.
+     */
     private Uni<PayersConsent> payersConsent(UUID payerId, UUID consentId) {
         return SandboxConsumer.<SandboxConsumer>findById(payerId)
                 .onItem().ifNull().failWith(() -> input(AUTHENTICATED_USER_INVALID, "AuthenticatedUser is not a known payer."))
                 .chain(payer -> DirectInvoiceConsent.<DirectInvoiceConsent>find("id", consentId)
                         .withLock(LockModeType.PESSIMISTIC_WRITE).firstResult()
                         .map(consent -> {
-                            if (consent == null || consent.phoneNumber != null && !consent.phoneNumber.equals(payer.phoneNumber)) {
+                            if (consent == null || (consent.phoneNumber == null ? consent.state != PENDING
+                                    : !consent.phoneNumber.equals(payer.phoneNumber))) {
                                 throw consentNotFound(consentId);
                             }
                             return new PayersConsent(payer, consent);

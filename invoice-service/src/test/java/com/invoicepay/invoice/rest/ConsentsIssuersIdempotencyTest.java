@@ -1,6 +1,5 @@
 package com.invoicepay.invoice.rest;
 
-import com.invoicepay.common.events.ConsentChanged;
 import com.invoicepay.testsupport.Keycloak;
 import com.invoicepay.testsupport.LocalStack;
 import io.quarkus.test.junit.QuarkusTest;
@@ -35,26 +34,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ConsentsIssuersIdempotencyTest extends InvoiceApiTestBase {
     static final String INVOICES = "/api/v1/merchants/" + MERCHANT_1.merchantId() + "/invoices";
     static final String ISSUERS_ADMIN = "/api/v1/admin/merchants/" + MERCHANT_1.merchantId() + "/invoiceissuers";
-
-    // ---- consents ------------------------------------------------------------------------------
-
-    ValidatableResponse requestConsent(String invoiceId) {
-        return merchant(merchantToken).contentType(ContentType.JSON).body(Map.of("InvoiceId", invoiceId))
-                .when().post("/api/v1/directinvoiceconsents").then();
-    }
-
-    ValidatableResponse decide(String consentId, String payer, boolean granted) {
-        return merchant(payerToken).header("AuthenticatedUser", payer).contentType(ContentType.JSON)
-                .body(Map.of("IsConsentGranted", granted))
-                .when().put("/api/v1/consumers/me/invoices/directinvoiceconsent/" + consentId).then();
-    }
-
-    static List<Integer> consentStates(String consentId) {
-        return events.getRecords().stream().map(r -> r.value())
-                .filter(e -> e != null && ConsentChanged.TYPE.equals(e.type()))
-                .map(e -> e.payloadAs(ConsentChanged.class)).filter(c -> c.consentId().toString().equals(consentId))
-                .map(ConsentChanged::state).toList();
-    }
 
     @Test
     void aConsentIsRequestedThroughAnInvoiceGrantedByThePayerListedAndRevoked() {

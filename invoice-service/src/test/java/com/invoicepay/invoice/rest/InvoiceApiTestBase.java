@@ -1,5 +1,6 @@
 package com.invoicepay.invoice.rest;
 
+import com.invoicepay.common.events.ConsentChanged;
 import com.invoicepay.common.events.EventEnvelope;
 import com.invoicepay.common.events.InvoiceStatusChanged;
 import com.invoicepay.common.events.Topics;
@@ -181,6 +182,26 @@ abstract class InvoiceApiTestBase {
 
     static void runJobs() {
         given().auth().oauth2(adminToken).when().post("/sandbox/invoice-jobs/run").then().statusCode(200);
+    }
+
+    // ---- consents ------------------------------------------------------------------------------
+
+    ValidatableResponse requestConsent(String invoiceId) {
+        return merchant(merchantToken).contentType(ContentType.JSON).body(Map.of("InvoiceId", invoiceId))
+                .when().post("/api/v1/directinvoiceconsents").then();
+    }
+
+    ValidatableResponse decide(String consentId, String payer, boolean granted) {
+        return merchant(payerToken).header("AuthenticatedUser", payer).contentType(ContentType.JSON)
+                .body(Map.of("IsConsentGranted", granted))
+                .when().put("/api/v1/consumers/me/invoices/directinvoiceconsent/" + consentId).then();
+    }
+
+    static List<Integer> consentStates(String consentId) {
+        return events.getRecords().stream().map(r -> r.value())
+                .filter(e -> e != null && ConsentChanged.TYPE.equals(e.type()))
+                .map(e -> e.payloadAs(ConsentChanged.class)).filter(c -> c.consentId().toString().equals(consentId))
+                .map(ConsentChanged::state).toList();
     }
 
     /** The status events of one invoice seen on the broker so far, in sequence order. */

@@ -16,7 +16,9 @@ import java.util.UUID;
 
 import static com.invoicepay.testsupport.LocalStack.MERCHANT_1;
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -24,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 /**
  * DESIGN.md "Housekeeping every service does": the payer's phone, name and addresses on invoices are
  * deleted on request (admin API) and after the retention (180 days after the final status); an open
- * invoice keeps them until it is final. The merchant's figures stay.
+ * invoice keeps them until it is final. The merchant's figures stay. The payer's consents end and lose the phone.
  */
 @QuarkusTest
 class PersonalDataTest extends InvoiceApiTestBase {
@@ -46,9 +48,8 @@ class PersonalDataTest extends InvoiceApiTestBase {
         cancel(canceled).statusCode(204);
         String open = create(invoiceWithAddresses(number())).statusCode(200).extract().path("invoiceId");
 
-        given().auth().oauth2(adminToken).contentType(ContentType.JSON).body(Map.of("phoneNumber", payerPhone))
-                .when().post("/api/v1/admin/personal-data-erasures").then().statusCode(200)
-                .body("erasedInvoices", equalTo(1)).body("pendingInvoices", equalTo(1));
+        erasure(payerPhone).statusCode(200).body("erasedInvoices", equalTo(1)).body("pendingInvoices", equalTo(1))
+                .body("erasedConsents", equalTo(0));
 
         assertErased(canceled);
         Row kept = row(open);
@@ -84,6 +85,26 @@ class PersonalDataTest extends InvoiceApiTestBase {
     }
 
     @Test
+    void anErasureRequestEndsThePayersConsentsAndTakesTheirPhoneNumber() {
+        String granted = requestConsent(created(number())).statusCode(200).extract().path("consentId");
+        decide(granted, payerId, true).statusCode(204);
+        String pending = requestConsent(created(number())).statusCode(200).extract().path("consentId");
+
+        erasure(payerPhone).statusCode(200).body("erasedConsents", equalTo(2)).body("pendingInvoices", equalTo(2));
+
+        merchant(merchantToken).when().get("/api/v1/directinvoiceconsents/" + granted).then().statusCode(200)
+                .body("state", equalTo(4)).body("phoneNumber", nullValue());
+        merchant(merchantToken).when().get("/api/v1/directinvoiceconsents/" + pending).then().statusCode(200)
+                .body("state", equalTo(3)).body("phoneNumber", nullValue());
+        // announced like the payer's own decisions: granted then revoked, pending then declined
+        assertEquals(List.of(1, 2, 4), await().atMost(Duration.ofSeconds(20)).until(() -> consentStates(granted), s -> s.size() >= 3));
+        assertEquals(List.of(1, 3), await().atMost(Duration.ofSeconds(20)).until(() -> consentStates(pending), s -> s.size() >= 2));
+        // a consent without a phone is nobody's to decide any more, the erased payer's included
+        decide(pending, payerId, true).statusCode(404).body("error_code", equalTo("11018"));
+        erasure(payerPhone).statusCode(200).body("erasedConsents", equalTo(0));
+    }
+
+    @Test
     void aMalformedPhoneNumberIs400AndOnlyAnAdminMayAsk() {
         for (Object body : new Object[]{Map.of("phoneNumber", "12345"), Map.of(), "{\"phoneNumber\":"}) {
             var r = given().auth().oauth2(adminToken).contentType(ContentType.JSON).body(body)
@@ -94,6 +115,11 @@ class PersonalDataTest extends InvoiceApiTestBase {
                 .when().post("/api/v1/admin/personal-data-erasures").then().statusCode(400).body("error_code", equalTo("11005"));
         given().auth().oauth2(merchantToken).contentType(ContentType.JSON).body(Map.of("phoneNumber", payerPhone))
                 .when().post("/api/v1/admin/personal-data-erasures").then().statusCode(403).body("error_code", equalTo("90013"));
+    }
+
+    private static io.restassured.response.ValidatableResponse erasure(String phone) {
+        return given().auth().oauth2(adminToken).contentType(ContentType.JSON).body(Map.of("phoneNumber", phone))
+                .when().post("/api/v1/admin/personal-data-erasures").then();
     }
 
     private void assertErased(String id) {

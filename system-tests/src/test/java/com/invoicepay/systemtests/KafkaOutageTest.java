@@ -45,7 +45,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class KafkaOutageTest {
     static final int KAFKA_PORT = 19092;
-    static final int PG_PORT = 55434;
+    static final int PG_PORT = 25434; // below the ephemeral range (32768-60999): no client socket can hold it
     static final int PORT = 8087;
     static final String BASE = "http://127.0.0.1:" + PORT;
     static final long OUTAGE_SECONDS = 60;

@@ -32,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * private PostgreSQL, with consumer groups of their own; Keycloak is the stack's.
  */
 class PortalSessionTest {
-    static final int PG_PORT = 55436;
+    static final int PG_PORT = 25436; // below the ephemeral range (32768-60999): no client socket can hold it
     static final int PORT = 8094;
     static final String BASE = "http://127.0.0.1:" + PORT;
     static final String STACK = CertificationDriver.CERTIFICATION_SERVICE;

@@ -37,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and has its InvoiceCreated event on Kafka.
  */
 class PostgresOutageTest {
-    static final int PG_PORT = 55433;
+    static final int PG_PORT = 25433; // below the ephemeral range (32768-60999): no client socket can hold it
     static final int PORT = 8086;
     static final String BASE = "http://127.0.0.1:" + PORT;
     static final ObjectMapper JSON = new ObjectMapper();

@@ -59,7 +59,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PrivateStackFaultsTest {
     static final int KAFKA_PORT = 19094;
-    static final int PG_PORT = 55435;
+    static final int PG_PORT = 25435; // below the ephemeral range (32768-60999): no client socket can hold it
     static final Path APPS = Path.of("..", "deploy", "local", ".run", "apps");
     static final String INVOICES = "http://127.0.0.1:8085";
     static final ObjectMapper JSON = new ObjectMapper();

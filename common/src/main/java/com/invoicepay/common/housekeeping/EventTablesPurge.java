@@ -56,18 +56,16 @@ public class EventTablesPurge {
         Uni<Long> outbox = !config.outbox().enabled() ? Uni.createFrom().item(0L) : drain("""
                 delete from outbox_event where event_id in (
                   select event_id from outbox_event where sent_at is not null and sent_at < $1 limit $2)""",
-                at(now.minus(config.retention().outbox())), 0);
+                at(now.minus(config.retention().outbox())));
         return outbox.chain(outboxEvents -> drain("""
                         delete from processed_event where (consumer, event_id) in (
                           select consumer, event_id from processed_event where processed_at < $1 limit $2)""",
-                        at(now.minus(config.retention().processedEvents())), 0)
+                        at(now.minus(config.retention().processedEvents())))
                 .map(processed -> new Purged(outboxEvents, processed)));
     }
 
-    private Uni<Long> drain(String delete, OffsetDateTime cutoff, long sofar) {
-        return pool.preparedQuery(delete).execute(Tuple.of(cutoff, CHUNK)).chain(rows -> rows.rowCount() < CHUNK
-                ? Uni.createFrom().item(sofar + rows.rowCount())
-                : drain(delete, cutoff, sofar + rows.rowCount()));
+    private Uni<Long> drain(String delete, OffsetDateTime cutoff) {
+        return Chunked.repeat(pool, delete, Tuple.of(cutoff, CHUNK), CHUNK);
     }
 
     private static OffsetDateTime at(Instant instant) {

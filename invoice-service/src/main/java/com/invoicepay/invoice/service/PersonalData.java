@@ -1,5 +1,6 @@
 package com.invoicepay.invoice.service;
 
+import com.invoicepay.common.housekeeping.Chunked;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -69,17 +70,15 @@ public class PersonalData {
      */
     public Uni<Long> eraseDue() {
         Instant now = clock.instant();
-        return drain("erasure_requested_at is not null and status in " + ERASABLE, null, now, 0)
-                .chain(requested -> drain("status in " + ERASABLE + " and status_date < $3", at(now.minus(retention)), now, requested));
+        return drain("erasure_requested_at is not null and status in " + ERASABLE, Tuple.of(CHUNK, at(now)))
+                .chain(requested -> drain("status in " + ERASABLE + " and status_date < $3",
+                        Tuple.of(CHUNK, at(now), at(now.minus(retention))))
+                        .map(old -> requested + old));
     }
 
-    private Uni<Long> drain(String due, OffsetDateTime cutoff, Instant now, long sofar) {
-        String chunk = ERASE + " where id in (select id from invoice where personal_data_erased_at is null and " + due
-                + " limit $1 for update skip locked)";
-        Tuple args = cutoff == null ? Tuple.of(CHUNK, at(now)) : Tuple.of(CHUNK, at(now), cutoff);
-        return pool.preparedQuery(chunk).execute(args).chain(rows -> rows.rowCount() < CHUNK
-                ? Uni.createFrom().item(sofar + rows.rowCount())
-                : drain(due, cutoff, now, sofar + rows.rowCount()));
+    private Uni<Long> drain(String due, Tuple args) {
+        return Chunked.repeat(pool, ERASE + " where id in (select id from invoice where personal_data_erased_at is null and "
+                + due + " limit $1 for update skip locked)", args, CHUNK);
     }
 
     private static OffsetDateTime at(Instant instant) {

@@ -49,7 +49,7 @@ import java.util.regex.Pattern;
 public class InvoiceBench {
     static final String MERCHANT = "7c9e6679-7425-40de-944b-e07fc1f90ae7";
     static final String ISSUER = "11111111-1111-4111-8111-000000000001";
-    static final String DB = "jdbc:postgresql://127.0.0.1:5432/invoice_service";
+    static final String DB = "jdbc:postgresql://127.0.0.1:5432/invoice_service_bench"; // the bench instance's (bench/run)
     static final ObjectMapper JSON = new ObjectMapper();
     /** The bench instance publishes on its own topics (bench/run sets invoicepay.topic-prefix), so the stack's other
      *  services do not consume the bench's events on this same machine: the figures are invoice-service's own. */
@@ -294,7 +294,7 @@ public class InvoiceBench {
         Path file = Files.createTempFile("create", ".sql");
         Files.writeString(file, script);
         Process p = new ProcessBuilder("pgbench", "-h", "127.0.0.1", "-U", "invoice_service", "-n", "-c", String.valueOf(clients),
-                "-j", "2", "-T", String.valueOf(seconds), "-f", file.toString(), "invoice_service")
+                "-j", "2", "-T", String.valueOf(seconds), "-f", file.toString(), "invoice_service_bench")
                 .redirectErrorStream(true).start();
         p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -51,6 +51,9 @@ SERVICE_JAVA_OPTS=(-Xmx192m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:TrimNat
 declare -A SERVICE_OWN_JAVA_OPTS=([invoice-service]="-XX:-TieredCompilation -Xmx128m" [callback-service]="-Xmx128m"
   [certification-service]="-Xmx112m")
 SERVICE_ENV=(MALLOC_ARENA_MAX=2)
+# The bench clients (bench/*.java) run with a service's libraries on their classpath, whose SLF4J provider needs JBoss
+# LogManager: without these, SLF4J printed eight lines of provider errors per client and fell back to no logging anyway.
+BENCH_CLIENT_JAVA_OPTS=(-Dslf4j.provider=org.slf4j.helpers.NOP_FallbackServiceProvider -Dslf4j.internal.verbosity=WARN)
 
 # --- logging -------------------------------------------------------------------------------
 

@@ -55,10 +55,11 @@ public class CallbackUrls {
         } catch (URISyntaxException e) {
             throw CallbackErrors.input(CallbackErrors.URL_MALFORMED, "CallbackUrl is not a valid absolute URL.");
         }
+        // java.net.URI takes any digits as a port: 0 and 99999 were accepted, and every delivery then failed
         if (!uri.isAbsolute() || uri.getHost() == null || uri.getScheme() == null || uri.getRawUserInfo() != null
-                || uri.getRawFragment() != null) {
+                || uri.getRawFragment() != null || uri.getPort() == 0 || uri.getPort() > 65535) {
             throw CallbackErrors.input(CallbackErrors.URL_MALFORMED,
-                    "CallbackUrl must be an absolute URL with a host, without user info or fragment.");
+                    "CallbackUrl must be an absolute URL with a host (and a port of 1-65535 if any), without user info or fragment.");
         }
         String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
         boolean sandboxLoopback = allowLoopback && "127.0.0.1".equals(uri.getHost());

@@ -143,6 +143,8 @@ class RegistrationTest {
         refusedBasic(basic("not a url"), "12002");
         refusedBasic(basic("/relative/path"), "12002");
         refusedBasic(basic("https://user:pw@callbacks.example.com/x"), "12002");
+        refusedBasic(basic("https://callbacks.example.com:99999/x"), "12002"); // java.net.URI takes any digits as a port
+        refusedBasic(basic("https://callbacks.example.com:0/x"), "12002");
         refusedBasic(basic("http://callbacks.example.com/x"), "12003");
         refusedBasic(basic("ftp://callbacks.example.com/x"), "12003");
         refusedBasic(basic("http://localhost:8080/x"), "12003"); // plain HTTP only to the literal 127.0.0.1
@@ -187,8 +189,10 @@ class RegistrationTest {
         colon.put("Username", "user:name");
         refusedBasic(colon, "12008");
         Map<String, Object> control = basic("https://callbacks.example.com/x");
-        control.put("Password", "pass\u0000word");
+        control.put("Password", "pass\u0001word");
         refusedBasic(control, "12009");
+        control.put("Password", "pass\u0000word"); // U+0000 in any text of any body is refused when read (common's RequestJson)
+        refusedBasic(control, "90040");
     }
 
     @Test

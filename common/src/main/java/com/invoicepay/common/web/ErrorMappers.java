@@ -3,6 +3,7 @@ package com.invoicepay.common.web;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidDefinitionException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import io.quarkus.security.AuthenticationFailedException;
@@ -53,6 +54,22 @@ public class ErrorMappers {
     public Response invalidValue(ValueInstantiationException e, ContainerRequestContext request) {
         String reason = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage() : "invalid value";
         return input(PlatformErrors.MALFORMED_REQUEST, "The request body is not acceptable: " + reason + ".", request);
+    }
+
+    /**
+     * Names read case-insensitively: {@code "Alias"} and {@code "alias"} in one object are the same field given twice,
+     * which Jackson reports as a definition problem of a constructor-bound type (Quarkus would answer an empty 500).
+     * Any other definition problem is ours.
+     */
+    @ServerExceptionMapper
+    public Response invalidDefinition(InvalidDefinitionException e, ContainerRequestContext request) {
+        // only reading a body binds creator properties (Jackson reports it without its parser)
+        if (e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("No fallback setter/field defined for creator property")) {
+            String field = fieldPath(e);
+            return input(PlatformErrors.MALFORMED_REQUEST, "The request body gives " + (field.isEmpty() ? "a field" : "'" + field + "'")
+                    + " more than once (field names are read case-insensitively).", request);
+        }
+        return internal(e, request);
     }
 
     @ServerExceptionMapper
@@ -114,6 +131,13 @@ public class ErrorMappers {
             return errors.of(503, ErrorKind.ServerError, PlatformErrors.DEPENDENCY_UNAVAILABLE,
                     "A server this API depends on is unavailable; retry later.", correlationId, Map.of("Retry-After", "5"));
         }
+        String unstorable = unstorableValue(e);
+        if (unstorable != null) {
+            // a value from the request (path, query or body) that PostgreSQL refused: the client's, and nothing was kept
+            LOG.warnf("PostgreSQL refused a value serving %s %s (correlation id %s): %s",
+                    request.getMethod(), request.getUriInfo().getPath(), correlationId, e.toString());
+            return input(PlatformErrors.MALFORMED_REQUEST, unstorable, request);
+        }
         LOG.errorf(e, "Unhandled failure serving %s %s (correlation id %s)",
                 request.getMethod(), request.getUriInfo().getPath(), correlationId);
         return errors.of(500, ErrorKind.ServerError, PlatformErrors.INTERNAL_ERROR,
@@ -134,6 +158,28 @@ public class ErrorMappers {
             }
         }
         return false;
+    }
+
+    /**
+     * What is wrong with a value PostgreSQL refused as data (SQLSTATE class 22: a NUL character, a date or number out
+     * of range, a text too long), anywhere in the cause chain (Hibernate wraps it in a SQLException, the Vert.x client
+     * raises a PgException); null for any other failure.
+     */
+    static String unstorableValue(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String state = t instanceof io.vertx.pgclient.PgException pg ? pg.getSqlState()
+                    : t instanceof java.sql.SQLException sql ? sql.getSQLState() : null;
+            if (state != null && state.startsWith("22")) {
+                return switch (state) {
+                    case "22021" -> "A text in the request contains a character that cannot be stored (such as U+0000).";
+                    case "22007", "22008" -> "A date or time in the request is out of range.";
+                    case "22003" -> "A number in the request is out of range.";
+                    case "22001" -> "A text in the request is longer than allowed.";
+                    default -> "A value in the request is invalid.";
+                };
+            }
+        }
+        return null;
     }
 
     private Response unauthorized(ContainerRequestContext request) {
@@ -164,15 +210,20 @@ public class ErrorMappers {
                 && request.getCookies().keySet().stream().anyMatch(name -> name.startsWith(SESSION_COOKIE_PREFIX));
     }
 
+    /** The JSON path of the field that failed, such as {@code InvoiceArticles[0].ArticleDescription}; empty at the root. */
+    private static String fieldPath(JsonMappingException e) {
+        return e.getPath().stream()
+                .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+                .collect(Collectors.joining(".")).replace(".[", "[");
+    }
+
     private Response input(String code, String description, ContainerRequestContext request) {
         return errors.of(400, ErrorKind.InputError, code, description, CorrelationIds.of(request));
     }
 
     /** Names the JSON field that failed, without Java type names. */
     static String describe(JsonMappingException e) {
-        String path = e.getPath().stream()
-                .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
-                .collect(Collectors.joining(".")).replace(".[", "[");
+        String path = fieldPath(e);
         return path.isEmpty() ? "The request body has the wrong structure."
                 : "The field '" + path + "' is missing, of the wrong type or has an invalid value.";
     }

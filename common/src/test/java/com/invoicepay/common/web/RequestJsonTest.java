@@ -10,6 +10,7 @@ import java.math.BigDecimal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The request mapper reads what the contracts' types say and refuses a value of another JSON type. */
 class RequestJsonTest {
@@ -42,5 +43,20 @@ class RequestJsonTest {
             "{\"aliasType\": 0}"})
     void aValueOfAnotherJsonTypeIsRefused(String json) {
         assertThrows(MismatchedInputException.class, () -> MAPPER.readValue(json, Body.class));
+    }
+
+    @Test
+    void aFieldGivenTwiceIsMalformed() {
+        var duplicate = assertThrows(com.fasterxml.jackson.core.JsonParseException.class,
+                () -> MAPPER.readValue("{\"number\": \"N-1\", \"number\": \"N-2\"}", Body.class));
+        assertTrue(duplicate.getOriginalMessage().contains("Duplicate field 'number'"), duplicate.getOriginalMessage());
+    }
+
+    @Test
+    void aTextWithANulCharacterIsAnInvalidValueOfItsField() throws Exception {
+        var nul = assertThrows(com.fasterxml.jackson.databind.exc.InvalidFormatException.class,
+                () -> MAPPER.readValue("{\"number\": \"N\\u00001\"}", Body.class));
+        assertEquals("number", nul.getPath().get(0).getFieldName());
+        assertEquals("N-1", MAPPER.readValue("{\"number\": \"N-1\"}", Body.class).number(), "other text is read as before");
     }
 }

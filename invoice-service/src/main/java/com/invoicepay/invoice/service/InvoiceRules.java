@@ -186,19 +186,28 @@ public final class InvoiceRules {
         if (value == null) {
             return null;
         }
+        LocalDate date;
         try {
             if (value.indexOf('T') < 0 && value.indexOf('t') < 0) {
-                return LocalDate.parse(value);
-            }
-            try {
-                return OffsetDateTime.parse(value).atZoneSameInstant(zone).toLocalDate();
-            } catch (DateTimeParseException notOffset) {
-                return LocalDateTime.parse(value).toLocalDate();
+                date = LocalDate.parse(value);
+            } else {
+                try {
+                    date = OffsetDateTime.parse(value).atZoneSameInstant(zone).toLocalDate();
+                } catch (DateTimeParseException notOffset) {
+                    date = LocalDateTime.parse(value).toLocalDate();
+                }
             }
         } catch (DateTimeParseException malformed) {
             found.add(input(DATE_MALFORMED, field + " must be an ISO-8601 date-time, e.g. 2026-09-22T14:51:11+02:00."));
             return null;
         }
+        // ISO-8601 allows years of up to nine digits and below zero; PostgreSQL refuses some and the batch's binary
+        // encoding wrapped others into another date, so only four-digit years are dates here
+        if (date.getYear() < 1 || date.getYear() > 9999) {
+            found.add(input(DATE_MALFORMED, field + " must be a date between the years 0001 and 9999."));
+            return null;
+        }
+        return date;
     }
 
     private static void checkHttps(String field, String url, List<ApiException> found) {

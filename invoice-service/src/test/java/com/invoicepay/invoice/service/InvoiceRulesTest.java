@@ -4,6 +4,8 @@ import com.invoicepay.common.events.EventJson;
 import com.invoicepay.common.web.ApiException;
 import com.invoicepay.invoice.persistence.InvoiceIssuer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.math.BigDecimal;
 import java.time.LocalDate;
@@ -162,6 +164,15 @@ class InvoiceRulesTest {
                 () -> InvoiceRules.check(with(b -> b.dueDate("next tuesday")), issuer("DK", true), TODAY, false));
         assertEquals("11009", e.code());
         assertTrue(e.description().startsWith("DueDate"), e.description());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"-999999999-01-01", "0000-12-31", "+10000-01-01", "+4458470-06-09"})
+    void aDateOutsideFourDigitYearsIs11009(String issueDate) {
+        // a batch had stored -999999999-01-01 as +4458470-06-09 and a single create answered 500 (PostgreSQL 22008)
+        List<String> codes = InvoiceRules.violations(with(b -> b.issueDate(issueDate)), issuer("DK", true), TODAY, false)
+                .stream().map(ApiException::code).toList();
+        assertEquals(List.of("11009"), codes);
     }
 
     @Test

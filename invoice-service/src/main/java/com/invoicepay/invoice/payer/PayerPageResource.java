@@ -14,7 +14,6 @@ import io.quarkus.qute.Template;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.CookieParam;
-import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -27,11 +26,14 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.net.URI;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.LocalDate;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -78,8 +80,15 @@ public class PayerPageResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
     @Operation(summary = "The payer's decision: pay now, accept (pay on the due date) or reject.")
-    public Uni<Response> decide(@PathParam("token") String token, @CookieParam(CSRF_COOKIE) String cookie,
-                                @FormParam("csrf") String csrf, @FormParam("action") String action, @FormParam("phone") String phone) {
+    public Uni<Response> decide(@PathParam("token") String token, @CookieParam(CSRF_COOKIE) String cookie, String body) {
+        Map<String, String> form = form(body);
+        if (form == null) {
+            return Uni.createFrom().item(Response.status(400).type(MediaType.TEXT_PLAIN)
+                    .entity("The form could not be read: its encoding is broken. Open the link again.").build());
+        }
+        String csrf = form.get("csrf");
+        String action = form.get("action");
+        String phone = form.get("phone");
         if (cookie == null || csrf == null || !MessageDigest.isEqual(cookie.getBytes(StandardCharsets.UTF_8), csrf.getBytes(StandardCharsets.UTF_8))) {
             return Uni.createFrom().item(Response.status(403).type(MediaType.TEXT_PLAIN)
                     .entity("The form has expired or did not come from this page. Open the link again.").build());
@@ -116,6 +125,28 @@ public class PayerPageResource {
                     }
                     return Panache.withSession(() -> view(token)).map(view -> page(view, api.description(), api.status()));
                 });
+    }
+
+    /**
+     * The form's fields (the first of a name), or null when a field's percent-encoding is broken. Read here rather than
+     * as @FormParams: RESTEasy Reactive decodes those when the body ends, outside any handler, and a broken escape
+     * ({@code phone=%ZZ}) then left the request unanswered or became a 500.
+     */
+    static Map<String, String> form(String body) {
+        Map<String, String> fields = new HashMap<>();
+        if (body == null || body.isEmpty()) {
+            return fields;
+        }
+        try {
+            for (String pair : body.split("&")) {
+                int eq = pair.indexOf('=');
+                String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                fields.putIfAbsent(name, eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        } catch (IllegalArgumentException broken) {
+            return null;
+        }
+        return fields;
     }
 
     private Uni<Invoice> linked(String token) {

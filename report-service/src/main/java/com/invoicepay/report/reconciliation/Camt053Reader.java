@@ -148,6 +148,7 @@ final class Camt053Reader implements StatementReader {
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException("BookgDt has no ISO date (Dt YYYY-MM-DD or DtTm)");
         }
+        StatementParser.checkYear("BookgDt", date);
         String reference = f.get("NtryDtls/TxDtls/RmtInf/Ustrd");
         if (reference == null || reference.isEmpty()) {
             String endToEnd = f.get("NtryDtls/TxDtls/Refs/EndToEndId");

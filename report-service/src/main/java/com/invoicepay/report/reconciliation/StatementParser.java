@@ -37,6 +37,7 @@ public final class StatementParser {
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException("booking_date is not an ISO date (YYYY-MM-DD)");
         }
+        checkYear("booking_date", date);
         String amount = f.get(1).trim();
         if (!AMOUNT.matcher(amount).matches()) {
             throw new IllegalArgumentException("amount is not a decimal with a dot and at most two decimals");
@@ -52,6 +53,16 @@ public final class StatementParser {
         String text = f.get(4);
         return new Line(number, date, new BigDecimal(amount), currency, reference.isEmpty() ? null : reference,
                 text.length() > 500 ? text.substring(0, 500) : text);
+    }
+
+    /**
+     * A booking date of the years 0001-9999, else the line is malformed: ISO-8601 also reads 0000-01-01 and
+     * +999999999-01-01, which PostgreSQL's COPY refused and so failed the whole run.
+     */
+    static void checkYear(String field, LocalDate date) {
+        if (date.getYear() < 1 || date.getYear() > 9999) {
+            throw new IllegalArgumentException(field + " is outside the years 0001-9999");
+        }
     }
 
     public static boolean isHeader(String line) {

@@ -72,15 +72,17 @@ class ReconciliationTest {
                 + "2026-08-04,oops,DKK,x,y\n"                                      // 6: malformed
                 + "\n"
                 + "2026-08-04,440.00,DKK,,short line\n"                            // 8: fine but matches nothing
-                + "2026-08-04,1.00,DKK,x,\u0000\n";                                 // 9: malformed (NUL)
+                + "2026-08-04,1.00,DKK,x,\u0000\n"                                  // 9: malformed (NUL)
+                + "0000-01-01,1.00,DKK,x,year zero\n";                            // 10: malformed (COPY had failed the run)
         Response started = reporting(MERCHANT_1).contentType("text/csv").body(statement)
                 .when().post("/api/v1/reconciliations");
         started.then().statusCode(202).header("Location", containsString("/api/v1/reconciliations/"));
         Response created = completed(started.path("id"));
         created.then().statusCode(200).body("status", equalTo("Completed")).body("percent", equalTo(100))
-                .body("linesRead", equalTo(7)).body("lines", equalTo(5)).body("malformed", equalTo(2))
+                .body("linesRead", equalTo(8)).body("lines", equalTo(5)).body("malformed", equalTo(3))
                 .body("malformedLines[0].lineNumber", equalTo(6)).body("malformedLines[0].reason", containsString("amount"))
                 .body("malformedLines[1].lineNumber", equalTo(9)).body("malformedLines[1].reason", containsString("NUL"))
+                .body("malformedLines[2].lineNumber", equalTo(10)).body("malformedLines[2].reason", containsString("0001-9999"))
                 .body("amountMismatch", equalTo(1)).body("dateWindowDays", equalTo(3))
                 .body("periodStart", equalTo("2026-08-04")).body("completedAt", org.hamcrest.Matchers.notNullValue());
         String runId = created.path("id");
@@ -128,7 +130,7 @@ class ReconciliationTest {
             events.stop();
             assertEquals(MERCHANT_1.merchantId().toString(), completed.key());
             assertEquals(1, completed.value().payload().path("amountMismatch").asInt());
-            assertEquals(2, completed.value().payload().path("malformed").asInt());
+            assertEquals(3, completed.value().payload().path("malformed").asInt());
         }
 
         // another merchant never sees the run

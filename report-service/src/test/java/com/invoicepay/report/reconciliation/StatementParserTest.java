@@ -29,6 +29,11 @@ class StatementParserTest {
                 .getMessage().contains("amount"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> StatementParser.parse(3, "2026-11-01,1.00,kr,r,t"))
                 .getMessage().contains("currency"));
+        // ISO-8601 reads these; PostgreSQL's COPY refused them and failed the whole run
+        for (String date : new String[]{"0000-01-01", "+999999999-01-01", "+10000-01-01"}) {
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> StatementParser.parse(3, date + ",1.00,DKK,r,t"))
+                    .getMessage().contains("0001-9999"), date);
+        }
     }
 
     @Test

@@ -112,7 +112,8 @@ public class ErrorMappers {
             case 413 -> errors.of(413, ErrorKind.InputError, PlatformErrors.BODY_TOO_LARGE,
                     "The request body is too large.", CorrelationIds.of(request));
             case 415 -> errors.of(415, ErrorKind.InputError, PlatformErrors.UNSUPPORTED_MEDIA_TYPE,
-                    "The request body must be application/json.", CorrelationIds.of(request));
+                    "This operation does not accept a body of type " + mediaTypeOf(request)
+                            + ": see its request body in the OpenAPI document.", CorrelationIds.of(request));
             case 401 -> unauthorized(request);
             case 403 -> forbidden(new ForbiddenException(), request);
             default -> status >= 500 ? internal(e, request)
@@ -208,6 +209,16 @@ public class ErrorMappers {
                 && request.getHeaderString("Authorization") == null
                 && accept != null && accept.contains("text/html")
                 && request.getCookies().keySet().stream().anyMatch(name -> name.startsWith(SESSION_COOKIE_PREFIX));
+    }
+
+    /** The request's media type as type/subtype, without parameters; "(none)" or "(unreadable)" otherwise. */
+    private static String mediaTypeOf(ContainerRequestContext request) {
+        try {
+            var type = request.getMediaType();
+            return type == null ? "(none)" : type.getType() + "/" + type.getSubtype();
+        } catch (RuntimeException unparsable) {
+            return "(unreadable)";
+        }
     }
 
     /** The JSON path of the field that failed, such as {@code InvoiceArticles[0].ArticleDescription}; empty at the root. */

@@ -166,8 +166,12 @@ public class TransactionReportingResource {
             throw badRequest(ReportingErrors.PAGE_SIZE_OUT_OF_RANGE, "pagesize must be between 1 and 1000.");
         }
         int number = integer("pagenumber", pageNumber, 1, ReportingErrors.PAGE_NUMBER_OUT_OF_RANGE);
-        if (number < 1 || (long) (number - 1) * size > Integer.MAX_VALUE) {
+        if (number < 1) {
             throw badRequest(ReportingErrors.PAGE_NUMBER_OUT_OF_RANGE, "pagenumber must be 1 or more.");
+        }
+        if ((long) (number - 1) * size > Integer.MAX_VALUE) { // the offset of that page is past any result
+            throw badRequest(ReportingErrors.PAGE_NUMBER_OUT_OF_RANGE,
+                    "pagenumber may be at most " + (Integer.MAX_VALUE / size + 1) + " with pagesize " + size + ".");
         }
         String dir = sortDirection == null || sortDirection.isBlank() ? "desc" : sortDirection.trim().toLowerCase();
         if (!dir.equals("asc") && !dir.equals("desc")) {

@@ -197,6 +197,9 @@ class TransactionReportingApiTest {
                 .statusCode(400).body("code", equalTo("12003"));
         transactions(Map.of("startdate", "+99999-01-01T00:00:00Z")).then().statusCode(400).body("code", equalTo("12003"));
         transactions(Map.of("startdate", "-0001-01-01")).then().statusCode(400).body("code", equalTo("12003"));
+        // the page's offset would pass 2^31: said as such, not as "1 or more" (which it is)
+        transactions(Map.of("pagenumber", Integer.MAX_VALUE, "pagesize", 2)).then().statusCode(400).body("code", equalTo("12002"))
+                .body("message", equalTo("pagenumber may be at most 1073741824 with pagesize 2."));
         reporting(MERCHANT_1).queryParam("pagesize", 1001).when().get("/v3/reporting/paymentpoints").then()
                 .statusCode(400).body("code", equalTo("12001"));
         reporting(MERCHANT_1).queryParam("pagesize", 1000).when().get("/v3/reporting/paymentpoints").then().statusCode(200);

@@ -3,7 +3,6 @@ package com.invoicepay.callback.delivery;
 import com.invoicepay.common.config.PlatformConfig;
 import com.invoicepay.common.web.ApiException;
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -13,6 +12,9 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.util.UUID;
@@ -38,9 +40,10 @@ public class AdminCallbacksResource {
     @Path("api/v1/admin/callbacks/batches")
     @RolesAllowed("admin")
     @Operation(summary = "Callback batches of every merchant (or one), newest first (role admin)")
-    public BatchQueries.BatchList batches(@QueryParam("merchantId") UUID merchantId, @QueryParam("state") String state,
-                                          @QueryParam("limit") @DefaultValue("100") int limit) {
-        return queries.list(merchantId, state, limit);
+    public BatchQueries.BatchList batches(@QueryParam("merchantId") @Parameter(schema = @Schema(type = SchemaType.STRING, format = "uuid")) String merchantId,
+                                          @QueryParam("state") String state,
+                                          @QueryParam("limit") @Parameter(schema = @Schema(type = SchemaType.INTEGER, defaultValue = "100")) String limit) {
+        return queries.list(BatchQueries.merchantFilter(merchantId), state, BatchQueries.limit(limit));
     }
 
     @GET

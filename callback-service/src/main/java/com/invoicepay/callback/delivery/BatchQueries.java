@@ -2,6 +2,7 @@ package com.invoicepay.callback.delivery;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.invoicepay.callback.CallbackErrors;
+import com.invoicepay.common.web.PlatformErrors;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -38,6 +39,30 @@ public class BatchQueries {
 
     public BatchQueries(Pool pool) {
         this.pool = pool;
+    }
+
+    /**
+     * The {@code limit} query parameter (default 100, held to 1-1000). Taken as text by the resources: a number
+     * parameter that does not convert would be a 404 by JAX-RS's rule.
+     */
+    static int limit(String text) {
+        if (text == null || text.isBlank()) {
+            return 100;
+        }
+        try {
+            return Integer.parseInt(text.trim());
+        } catch (NumberFormatException e) {
+            throw CallbackErrors.input(PlatformErrors.MALFORMED_REQUEST, "limit must be an integer.");
+        }
+    }
+
+    /** The operators' {@code merchantId} filter, taken as text like {@link #limit(String)}; null for every merchant. */
+    static UUID merchantFilter(String text) {
+        try {
+            return text == null || text.isBlank() ? null : UUID.fromString(text.trim());
+        } catch (IllegalArgumentException e) {
+            throw CallbackErrors.input(PlatformErrors.MALFORMED_REQUEST, "merchantId must be a UUID.");
+        }
     }
 
     public BatchList list(UUID merchantId, String state, int limit) {

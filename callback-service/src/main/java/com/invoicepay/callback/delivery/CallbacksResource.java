@@ -4,7 +4,6 @@ import com.invoicepay.callback.CallbackErrors;
 import com.invoicepay.common.gateway.GatewayProtected;
 import com.invoicepay.common.gateway.Scopes;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -14,6 +13,9 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.util.Set;
@@ -49,8 +51,8 @@ public class CallbacksResource {
     @Path("/batches")
     @Operation(summary = "This merchant's callback batches, newest first (state: Pending, Delivered, DeadLettered).")
     public BatchQueries.BatchList batches(@PathParam("merchantId") UUID merchantId, @QueryParam("state") String state,
-                                          @QueryParam("limit") @DefaultValue("100") int limit) {
-        return queries.list(merchantId, state, limit);
+                                          @QueryParam("limit") @Parameter(schema = @Schema(type = SchemaType.INTEGER, defaultValue = "100")) String limit) {
+        return queries.list(merchantId, state, BatchQueries.limit(limit));
     }
 
     @GET

@@ -194,6 +194,11 @@ class CallbacksApiTest {
         given().auth().oauth2(TestSupport.adminToken()).when().get("/api/v1/admin/callbacks/batches/" + test)
                 .then().statusCode(200).body("merchantId", equalTo(M1));
         given().auth().oauth2(token1).when().get("/api/v1/admin/callbacks/batches").then().statusCode(403);
+        // filters that do not convert are bad filters (400 90040), not JAX-RS's 404
+        given().auth().oauth2(TestSupport.adminToken()).when().get("/api/v1/admin/callbacks/batches?merchantId=not-a-uuid")
+                .then().statusCode(400).body("error_code", equalTo("90040")).body("error_description", equalTo("merchantId must be a UUID."));
+        given().auth().oauth2(TestSupport.adminToken()).when().get("/api/v1/admin/callbacks/batches?limit=abc")
+                .then().statusCode(400).body("error_code", equalTo("90040")).body("error_description", equalTo("limit must be an integer."));
         given().auth().oauth2(TestSupport.adminToken()).when().post("/sandbox/callback-jobs/run")
                 .then().statusCode(200).body("delivered", greaterThanOrEqualTo(0));
         given().auth().oauth2(token1).when().post("/sandbox/callback-jobs/run").then().statusCode(403);

@@ -7,6 +7,7 @@ import com.invoicepay.common.gateway.Scopes;
 import com.invoicepay.common.web.CorrelationIds;
 import com.invoicepay.invoice.persistence.DirectInvoiceConsent;
 import com.invoicepay.invoice.service.ConsentService;
+import com.invoicepay.invoice.service.InvoiceErrors;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
@@ -22,6 +23,9 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.time.Instant;
@@ -77,10 +81,18 @@ public class ConsentsResource {
     @WithSession
     @Operation(summary = "Get the list of consents that are granted to particular invoice issuer.",
             description = "Granted consents unless state says otherwise; 100 per page, pagingState leads to the next.")
-    public Uni<GrantedDirectInvoiceConsentsResponse> list(@QueryParam("invoiceIssuerId") UUID issuerId,
-                                                          @QueryParam("state") String state,
-                                                          @QueryParam("pagingState") String pagingState) {
-        return consents.list(caller.merchantId(), issuerId, state, pagingState)
+    public Uni<GrantedDirectInvoiceConsentsResponse> list(
+            // read as text: a UUID parameter that does not convert is a 404 by JAX-RS's rule, and this is a bad filter
+            @QueryParam("invoiceIssuerId") @Parameter(schema = @Schema(type = SchemaType.STRING, format = "uuid")) String issuerId,
+            @QueryParam("state") String state,
+            @QueryParam("pagingState") String pagingState) {
+        UUID issuer;
+        try {
+            issuer = issuerId == null || issuerId.isBlank() ? null : UUID.fromString(issuerId.trim());
+        } catch (IllegalArgumentException notAUuid) {
+            throw InvoiceErrors.input(InvoiceErrors.CONSENT_QUERY_INVALID, "invoiceIssuerId must be a UUID.");
+        }
+        return consents.list(caller.merchantId(), issuer, state, pagingState)
                 .map(page -> new GrantedDirectInvoiceConsentsResponse(
                         page.consents().stream().map(ConsentResponseModel::of).toList(), page.pagingState()));
     }

@@ -21,6 +21,7 @@ import static com.invoicepay.testsupport.LocalStack.MERCHANT_1;
 import static com.invoicepay.testsupport.LocalStack.MERCHANT_2;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
@@ -116,6 +117,9 @@ class ConsentsIssuersIdempotencyTest extends InvoiceApiTestBase {
                 .then().statusCode(400).body("error_code", equalTo("11019"));
         merchant(merchantToken).queryParam("state", "7").when().get("/api/v1/directinvoiceconsents")
                 .then().statusCode(400).body("error_code", equalTo("11019"));
+        // not JAX-RS's 404 for a query parameter that does not convert
+        merchant(merchantToken).queryParam("invoiceIssuerId", "not-a-uuid").when().get("/api/v1/directinvoiceconsents")
+                .then().statusCode(400).body("error_code", equalTo("11019")).body("error_description", containsString("invoiceIssuerId"));
     }
 
     // ---- admin: invoice issuers ----------------------------------------------------------------

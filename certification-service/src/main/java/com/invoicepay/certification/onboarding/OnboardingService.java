@@ -1,13 +1,13 @@
 package com.invoicepay.certification.onboarding;
 
 import com.invoicepay.common.config.PlatformConfig;
+import com.invoicepay.common.persistence.UniqueViolations;
 import com.invoicepay.common.web.ApiException;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.hibernate.exception.ConstraintViolationException;
 
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -94,7 +94,7 @@ public class OnboardingService {
         }
         return Integrator.count("id = ?1 or lower(name) = ?2", id, name.toLowerCase(Locale.ROOT)).chain(taken -> {
             if (taken > 0) {
-                throw conflict(INTEGRATOR_NAME_TAKEN, "An integrator named '" + name + "' (id " + id + ") is already registered.");
+                throw integratorNameTaken(name, id);
             }
             Integrator integrator = new Integrator();
             integrator.id = id;
@@ -102,8 +102,15 @@ public class OnboardingService {
             integrator.createdAt = Instant.now(clock);
             integrator.createdBy = actor;
             return integrator.<Integrator>persist()
+                    .call(Panache::flush) // the same name registered at once by another request: refused as above
+                    .onFailure(UniqueViolations.of("integrator_pkey").or(UniqueViolations.of("integrator_name_key")))
+                    .transform(meanwhile -> integratorNameTaken(name, id))
                     .call(() -> audit.record(actor, "INTEGRATOR_REGISTERED", id, null, "name=" + name));
         });
+    }
+
+    private static ApiException integratorNameTaken(String name, String id) {
+        return conflict(INTEGRATOR_NAME_TAKEN, "An integrator named '" + name + "' (id " + id + ") is already registered.");
     }
 
     public Uni<Integrator> integrator(String id) {
@@ -212,7 +219,7 @@ public class OnboardingService {
                                 .map(saved -> new Credentials(saved, created.secret()))
                                 // a client the database does not know would be unreachable through this API
                                 .onFailure().call(() -> keycloak.deleteClient(created.keycloakId()).onFailure().recoverWithNull())
-                                .onFailure(OnboardingService::sameNameCommitted).transform(e -> appNameTaken(integrator, name));
+                                .onFailure(UniqueViolations.of(APP_NAME_CONSTRAINT)).transform(e -> appNameTaken(integrator, name));
                     });
                 });
     }
@@ -221,10 +228,6 @@ public class OnboardingService {
         return conflict(APP_NAME_TAKEN, "Integrator " + integrator.id + " already has an app named '" + name + "'.");
     }
 
-    /** Another request committed an app of the same name between the check and this commit. */
-    private static boolean sameNameCommitted(Throwable failure) {
-        return failure instanceof ConstraintViolationException violation && APP_NAME_CONSTRAINT.equals(violation.getConstraintName());
-    }
 
     public Uni<IntegratorApp> app(UUID id) {
         return IntegratorApp.<IntegratorApp>findById(id).map(found -> {
@@ -326,7 +329,7 @@ public class OnboardingService {
         }
         return RedirectUri.count("appId = ?1 and uri = ?2", app.id, uri).chain(taken -> {
             if (taken > 0) {
-                throw conflict(REDIRECT_URI_DUPLICATE, "The app already asked for redirect URI " + uri + ".");
+                throw redirectUriDuplicate(uri);
             }
             RedirectUri redirect = new RedirectUri();
             redirect.id = UUID.randomUUID();
@@ -336,8 +339,14 @@ public class OnboardingService {
             redirect.requestedAt = Instant.now(clock);
             redirect.requestedBy = actor;
             return redirect.<RedirectUri>persist()
+                    .call(Panache::flush) // the same URI asked for at once by another request: refused as above
+                    .onFailure(UniqueViolations.of("redirect_uri_app_id_uri_key")).transform(meanwhile -> redirectUriDuplicate(uri))
                     .call(() -> audit.record(actor, "REDIRECT_URI_REQUESTED", app.integratorId, app, uri));
         });
+    }
+
+    private static ApiException redirectUriDuplicate(String uri) {
+        return conflict(REDIRECT_URI_DUPLICATE, "The app already asked for redirect URI " + uri + ".");
     }
 
     public Uni<RedirectUri> decide(RedirectUri redirect, boolean approve, String reason, String actor) {

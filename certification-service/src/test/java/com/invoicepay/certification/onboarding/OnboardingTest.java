@@ -2,6 +2,7 @@ package com.invoicepay.certification.onboarding;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.invoicepay.testsupport.AtOnce;
 import com.invoicepay.testsupport.AuthorizationCodeFlow;
 import com.invoicepay.testsupport.Keycloak;
 import com.invoicepay.testsupport.LocalStack;
@@ -558,5 +559,28 @@ class OnboardingTest {
                 .when().post(API + "/integrators").then().statusCode(201);
         given().auth().oauth2(adminToken).contentType(ContentType.JSON).body(Map.of("name", name.toUpperCase()))
                 .when().post(API + "/integrators").then().statusCode(409).body("error_code", equalTo("12104"));
+    }
+
+    /** The same integrator or redirect URI asked for at once: the unique constraint's refusal reads as the check's 409. */
+    @Test
+    void identicalRegistrationsAtOnceGiveOneCreatedAndTheCheck409sNeverA500() throws Exception {
+        String name = "Twin Integrator " + UUID.randomUUID().toString().substring(0, 8);
+        assertOneCreatedRestConflicts(AtOnce.run(8, () -> given().auth().oauth2(adminToken).contentType(ContentType.JSON)
+                .body(Map.of("name", name)).when().post(API + "/integrators").then()), "12104");
+
+        App app = newApp("Twin Redirects");
+        String token = consoleApp.clientCredentialsToken();
+        assertOneCreatedRestConflicts(AtOnce.run(8, () -> given().auth().oauth2(token).contentType(ContentType.JSON)
+                .body(Map.of("uri", "https://erp.example.com/twin")).when().post(API + "/apps/" + app.id() + "/redirect-uris").then()),
+                "12112");
+        given().auth().oauth2(adminToken).when().get(API + "/redirect-uris").then().statusCode(200)
+                .body("findAll { it.appId == '" + app.id() + "' }.size()", equalTo(1));
+    }
+
+    static void assertOneCreatedRestConflicts(List<ValidatableResponse> answers, String conflictCode) {
+        List<Integer> statuses = answers.stream().map(a -> a.extract().statusCode()).toList();
+        assertEquals(1, statuses.stream().filter(s -> s == 201).count(), "statuses " + statuses);
+        answers.stream().filter(a -> a.extract().statusCode() != 201)
+                .forEach(a -> a.statusCode(409).body("error_code", equalTo(conflictCode)));
     }
 }

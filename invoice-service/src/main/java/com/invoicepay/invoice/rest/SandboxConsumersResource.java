@@ -1,10 +1,12 @@
 package com.invoicepay.invoice.rest;
 
 import com.invoicepay.common.config.PlatformConfig;
+import com.invoicepay.common.persistence.UniqueViolations;
 import com.invoicepay.common.web.ApiException;
 import com.invoicepay.invoice.persistence.ConsumerCard;
 import com.invoicepay.invoice.persistence.SandboxConsumer;
 import com.invoicepay.invoice.service.InvoiceErrors;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
@@ -68,7 +70,7 @@ public class SandboxConsumersResource {
         }
         return SandboxConsumer.byPhone(in.phoneNumber()).chain(existing -> {
             if (existing != null) {
-                throw InvoiceErrors.conflict(InvoiceErrors.STATE_CONFLICT, "A consumer with this phone number exists.");
+                throw phoneTaken();
             }
             SandboxConsumer consumer = new SandboxConsumer();
             consumer.id = UUID.randomUUID();
@@ -85,10 +87,17 @@ public class SandboxConsumersResource {
                 card.alwaysFails = c.alwaysFails();
                 cards.add(card);
             }
-            return consumer.persist().chain(() -> ConsumerCard.persist(cards)).map(ignored -> Response.status(201)
+            return consumer.persist().chain(() -> ConsumerCard.persist(cards))
+                    .call(Panache::flush) // the same number registered at once by another request: refused as above
+                    .onFailure(UniqueViolations.of("sandbox_consumer_phone_number_key")).transform(meanwhile -> phoneTaken())
+                    .map(ignored -> Response.status(201)
                     .entity(new ConsumerView(consumer.id, consumer.phoneNumber, consumer.name, consumer.available,
                             cards.stream().map(c -> new CardView(c.id, c.maskedNumber, c.cardType, c.alwaysFails)).toList()))
                     .build());
         });
+    }
+
+    private static ApiException phoneTaken() {
+        return InvoiceErrors.conflict(InvoiceErrors.STATE_CONFLICT, "A consumer with this phone number exists.");
     }
 }

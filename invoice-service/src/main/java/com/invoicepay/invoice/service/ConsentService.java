@@ -6,6 +6,8 @@ import com.invoicepay.common.events.EventEnvelope;
 import com.invoicepay.common.events.EventOrigin;
 import com.invoicepay.common.events.Topics;
 import com.invoicepay.common.outbox.Outbox;
+import com.invoicepay.common.persistence.UniqueViolations;
+import com.invoicepay.common.web.ApiException;
 import com.invoicepay.invoice.persistence.DirectInvoiceConsent;
 import com.invoicepay.invoice.persistence.Invoice;
 import com.invoicepay.invoice.persistence.SandboxConsumer;
@@ -65,7 +67,7 @@ public class ConsentService {
             }
             return DirectInvoiceConsent.count("invoiceId", invoiceId).chain(existing -> {
                 if (existing > 0) {
-                    throw conflict(CONSENT_ALREADY_REQUESTED, "A consent has already been requested through invoice " + invoiceId + ".");
+                    throw alreadyRequested(invoiceId);
                 }
                 DirectInvoiceConsent consent = new DirectInvoiceConsent();
                 consent.id = UUID.randomUUID();
@@ -75,9 +77,16 @@ public class ConsentService {
                 consent.phoneNumber = invoice.consumerPhone;
                 consent.state = PENDING;
                 consent.requestedAt = clock.instant();
-                return consent.persist().chain(() -> announce(consent, consent.requestedAt, origin)).replaceWith(consent);
+                return consent.persist()
+                        .call(Panache::flush) // asked at once by another request through the same invoice: refused as above
+                        .onFailure(UniqueViolations.of("direct_invoice_consent_invoice_id_key")).transform(meanwhile -> alreadyRequested(invoiceId))
+                        .chain(() -> announce(consent, consent.requestedAt, origin)).replaceWith(consent);
             });
         });
+    }
+
+    private static ApiException alreadyRequested(UUID invoiceId) {
+        return conflict(CONSENT_ALREADY_REQUESTED, "A consent has already been requested through invoice " + invoiceId + ".");
     }
 
     public Uni<DirectInvoiceConsent> owned(UUID merchantId, UUID consentId) {

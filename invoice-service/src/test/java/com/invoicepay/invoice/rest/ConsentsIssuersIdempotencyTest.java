@@ -1,5 +1,6 @@
 package com.invoicepay.invoice.rest;
 
+import com.invoicepay.testsupport.AtOnce;
 import com.invoicepay.testsupport.Keycloak;
 import com.invoicepay.testsupport.LocalStack;
 import io.quarkus.test.junit.QuarkusTest;
@@ -57,6 +58,32 @@ class ConsentsIssuersIdempotencyTest extends InvoiceApiTestBase {
         merchant(merchantToken).when().get("/api/v1/directinvoiceconsents").then().statusCode(200)
                 .body("grantedConsents.consentId", not(hasItem(consentId)));
         assertEquals(List.of(1, 2, 4), await().atMost(Duration.ofSeconds(20)).until(() -> consentStates(consentId), s -> s.size() >= 3));
+    }
+
+    /**
+     * Identical creates at once all pass the "exists already?" check before any inserts; the unique constraint then
+     * refuses all but one, which must read as the check's 409, never a 500 (seen from the bench's payer registration).
+     */
+    @Test
+    void identicalCreatesAtOnceGiveOneCreatedAndTheCheck409sNeverA500() throws Exception {
+        String phone = "+456" + String.format("%07d", (long) (Math.random() * 10_000_000));
+        Map<String, Object> payer = Map.of("phoneNumber", phone, "name", "Twin Payer", "cards", List.of(Map.of("alwaysFails", false)));
+        List<ValidatableResponse> registered = AtOnce.run(8, () -> given().auth().oauth2(adminToken).contentType(ContentType.JSON)
+                .body(payer).when().post("/api/v1/admin/sandbox-consumers").then());
+        assertOneCreatedRestConflicts(registered, 201, "10504");
+
+        String invoiceId = created(number());
+        assertOneCreatedRestConflicts(AtOnce.run(8, () -> requestConsent(invoiceId)), 200, "11017");
+        // the payer registered once: its number is taken for the next registration too
+        given().auth().oauth2(adminToken).contentType(ContentType.JSON).body(payer).when().post("/api/v1/admin/sandbox-consumers")
+                .then().statusCode(409).body("error_code", equalTo("10504"));
+    }
+
+    static void assertOneCreatedRestConflicts(List<ValidatableResponse> answers, int created, String conflictCode) {
+        List<Integer> statuses = answers.stream().map(a -> a.extract().statusCode()).toList();
+        assertEquals(1, statuses.stream().filter(s -> s == created).count(), "statuses " + statuses);
+        answers.stream().filter(a -> a.extract().statusCode() != created)
+                .forEach(a -> a.statusCode(409).body("error_code", equalTo(conflictCode)));
     }
 
     @Test

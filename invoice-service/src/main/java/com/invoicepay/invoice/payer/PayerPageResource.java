@@ -23,6 +23,11 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.SchemaProperty;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.net.URI;
@@ -80,7 +85,17 @@ public class PayerPageResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
     @Operation(summary = "The payer's decision: pay now, accept (pay on the due date) or reject.")
-    public Uni<Response> decide(@PathParam("token") String token, @CookieParam(CSRF_COOKIE) String cookie, String body) {
+    public Uni<Response> decide(@PathParam("token") String token, @CookieParam(CSRF_COOKIE) String cookie,
+                                // read here, not as @FormParams (see form()); documented as the page's three fields
+                                @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_FORM_URLENCODED,
+                                        schema = @Schema(type = SchemaType.OBJECT, requiredProperties = {"csrf", "action", "phone"}, properties = {
+                                                @SchemaProperty(name = "csrf", type = SchemaType.STRING,
+                                                        description = "The page's CSRF token, the same as its payer-csrf cookie."),
+                                                @SchemaProperty(name = "action", type = SchemaType.STRING, enumeration = {"pay", "accept", "reject"},
+                                                        description = "pay now, accept (pay on the due date) or reject"),
+                                                @SchemaProperty(name = "phone", type = SchemaType.STRING,
+                                                        description = "The payer's phone number, as a sandbox consumer has it.")})))
+                                String body) {
         Map<String, String> form = form(body);
         if (form == null) {
             return Uni.createFrom().item(Response.status(400).type(MediaType.TEXT_PLAIN)

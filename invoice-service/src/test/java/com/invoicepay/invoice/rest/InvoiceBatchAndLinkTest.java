@@ -27,6 +27,8 @@ import java.util.regex.Pattern;
 import static com.invoicepay.testsupport.LocalStack.MERCHANT_1;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
@@ -210,6 +212,16 @@ class InvoiceBatchAndLinkTest extends InvoiceApiTestBase {
                     .when().post(pathOf(href)).then().statusCode(400).body(containsString("encoding is broken"));
         }
         given().when().get(pathOf(href)).then().statusCode(200).body(containsString("id=\"status\">Created<"));
+    }
+
+    @Test
+    void theOpenApiDocumentShowsThePayerFormsThreeFields() {
+        String form = "paths.'/pay/{token}'.post.requestBody.content.'application/x-www-form-urlencoded'.schema";
+        given().queryParam("format", "json").when().get("/q/openapi").then().statusCode(200)
+                .body(form + ".properties.keySet()", containsInAnyOrder("csrf", "action", "phone"))
+                .body(form + ".properties.action.enum", contains("pay", "accept", "reject"))
+                .body(form + ".required", containsInAnyOrder("csrf", "action", "phone"))
+                .body("paths.'/pay/{token}'.post.requestBody.content.keySet()", contains("application/x-www-form-urlencoded"));
     }
 
     @Test

@@ -8,6 +8,7 @@ import com.invoicepay.common.events.EventOrigin;
 import com.invoicepay.common.events.InvoiceStatusChanged;
 import com.invoicepay.common.events.Topics;
 import com.invoicepay.common.outbox.Outbox;
+import com.invoicepay.common.persistence.UniqueViolations;
 import com.invoicepay.invoice.persistence.ConsumerCard;
 import com.invoicepay.invoice.persistence.Invoice;
 import com.invoicepay.invoice.persistence.InvoiceIssuer;
@@ -18,7 +19,6 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
-import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.nio.charset.StandardCharsets;
@@ -117,7 +117,7 @@ public class InvoiceService {
         return Uni.combine().all().unis(InvoiceRows.insert(connection, invoice),
                         outbox.add(connection, Topics.INVOICE_EVENTS, invoice.merchantId.toString(), event(invoice, issuer, origin)))
                 .discardItems()
-                .onFailure(InvoiceService::identicalRequest)
+                .onFailure(UniqueViolations.of("invoice_identical_request"))
                 .transform(e -> conflict(INVOICE_ALREADY_EXISTS, "Invoice already exists"))
                 .replaceWith(invoice);
     }
@@ -125,11 +125,6 @@ public class InvoiceService {
     /** Runs {@code work} in one transaction on the pool; after the commit the relay publishes what it announced. */
     public <T> Uni<T> inTransaction(Function<SqlConnection, Uni<T>> work) {
         return pool.withTransaction(work).invoke(outbox::nudge);
-    }
-
-    private static boolean identicalRequest(Throwable failure) {
-        return failure instanceof PgException pg && "23505".equals(pg.getSqlState())
-                && "invoice_identical_request".equals(pg.getConstraint());
     }
 
     /** 10101, 10102 and 10314: the consumer exists, can receive, and has room today. */
